@@ -1,0 +1,191 @@
+# Helpers shared by every paper's rules: config resolution and validation, stage command lines, code inputs,
+# resources per scale, hub snapshots, the report/summary rules, and the start-up hooks (MLflow store, worker).
+import hashlib
+import json
+import os
+from pathlib import Path
+
+from snakemake.utils import validate
+
+from lmrepro.common import config as cfglib
+from lmrepro.common import registry
+
+validate(config, "../workflow/schemas/config.schema.yaml")
+
+SCALE = config["scale"]
+BASE_SEED = int(config["seed"])
+ROOT = Path(workflow.basedir)
+# Every paper config is validated now, before any job runs (a bad key fails the whole invocation).
+PAPERS = {slug: cfglib.load_paper_config(cfglib.paper_config_path(slug), SCALE) for slug in registry.papers(ROOT)}
+for _slug in config["papers"]:
+    if _slug not in PAPERS:
+        raise ValueError(f"config/config.yaml: papers lists {_slug!r}, which has no config/papers/{_slug}.yaml")
+
+
+wildcard_constraints:
+    scale="ci|small|paper",
+    seed=r"\d+",
+
+
+def seeds(slug):
+    """The seeds a paper runs at this scale: seed, seed+1, ... (`seeds` in its config, `--config seed=N`)."""
+    return [BASE_SEED + i for i in range(PAPERS[slug]["seeds"])]
+
+
+def cfg_hash(slug, *sections):
+    """A param that changes exactly when the named config sections change, so only affected jobs rerun."""
+    params = PAPERS[slug].get("params", {})
+    blob = json.dumps({s: params.get(s) for s in sections}, sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+
+
+def code(slug, *modules):
+    """Source files a stage runs: edits to them rerun the stage's jobs (and what depends on them)."""
+    return [f"src/lmrepro/papers/{slug}/{m}.py" for m in ("__init__", *modules)]
+
+
+def stage_args(wildcards, input, output, threads):
+    """--scale/--seed/--in/--out arguments of `lmrepro stage`, from the rule's named inputs and outputs."""
+    args = [f"--scale {wildcards.scale}", f"--threads {threads}"]
+    if "seed" in wildcards.keys():
+        args.append(f"--seed {wildcards.seed}")
+    for name, value in input.items():
+        if name != "code":
+            paths = value if isinstance(value, str) else ",".join(value)
+            args.append(f"--in {name}={paths}")
+    for name, value in output.items():
+        args.append(f"--out {name}={value}")
+    return " ".join(args)
+
+
+def launcher(slug, stage):
+    """`lmrepro stage`, or `accelerate launch` over N processes when the stage asks for more than one GPU."""
+    gpus = int(PAPERS[slug].get("resources", {}).get(stage, {}).get("gpu", 0))
+    if gpus > 1:
+        return f"accelerate launch --multi_gpu --num_processes {gpus} -m lmrepro.cli stage"
+    return "lmrepro stage"
+
+
+def res(slug, stage, key, default):
+    """A resource for a stage at this scale, from `resources.<stage>.<key>` in the paper config."""
+    return PAPERS[slug].get("resources", {}).get(stage, {}).get(key, default)
+
+
+def results(slug, path=""):
+    return f"results/{SCALE}/{slug}/{path}".rstrip("/")
+
+
+def hub_dir(repo_id, repo_type="model"):
+    """Where a hub snapshot lives (shared by every paper naming the same id)."""
+    return f"data/hub/{'datasets/' if repo_type == 'dataset' else ''}{repo_id}"
+
+
+def hub_model(slug, name):
+    return hub_dir(PAPERS[slug]["hub"]["models"][name]["id"])
+
+
+def hub_dataset(slug, name):
+    return hub_dir(PAPERS[slug]["hub"]["datasets"][name]["id"], "dataset")
+
+
+def hub_revision(wildcards):
+    for paper in PAPERS.values():
+        for kind in ("models", "datasets"):
+            for entry in paper.get("hub", {}).get(kind, {}).values():
+                if entry["id"] == f"{wildcards.owner}/{wildcards.name}":
+                    return entry.get("revision", "main")
+    return "main"
+
+
+def claims_target(slug):
+    return f"results/{SCALE}/{slug}/claims.json"
+
+
+def summary_target():
+    return f"results/{SCALE}/summary.md"
+
+
+def report_inputs(slug, per_seed_stages):
+    """Inputs of a paper's report rule: each seed's metrics.json of each named stage, named `seed<N>.<stage>`."""
+
+    def inputs(wildcards):
+        return {f"seed{s}.{stage}": pattern.format(scale=wildcards.scale, seed=s)
+                for s in seeds(slug) for stage, pattern in per_seed_stages.items()}
+
+    return inputs
+
+
+# Shared nodes: hub snapshots (paper scale) and the cross-paper summary.
+rule hub_snapshot_model:
+    output:
+        directory("data/hub/{owner}/{name}"),
+    params:
+        revision=hub_revision,
+    log:
+        "logs/hub/{owner}/{name}.log",
+    resources:
+        runtime=240,
+        mem_mb=8000,
+    shell:
+        "python -m lmrepro.common.hub --repo-type model --repo-id {wildcards.owner}/{wildcards.name} "
+        "--revision {params.revision} --out {output} > {log} 2>&1"
+
+
+rule hub_snapshot_dataset:
+    output:
+        directory("data/hub/datasets/{owner}/{name}"),
+    params:
+        revision=hub_revision,
+    log:
+        "logs/hub/datasets/{owner}/{name}.log",
+    resources:
+        runtime=480,
+        mem_mb=8000,
+    shell:
+        "python -m lmrepro.common.hub --repo-type dataset --repo-id {wildcards.owner}/{wildcards.name} "
+        "--revision {params.revision} --out {output} > {log} 2>&1"
+
+
+ruleorder: hub_snapshot_dataset > hub_snapshot_model
+
+
+rule summary:
+    input:
+        lambda wc: [f"results/{wc.scale}/{slug}/claims.json" for slug in config["papers"]],
+    output:
+        "results/{scale}/summary.md",
+    log:
+        "logs/{scale}/summary.log",
+    shell:
+        "lmrepro summary --scale {wildcards.scale} --out {output} {input} > {log} 2>&1"
+
+
+def _worker_socket():
+    digest = hashlib.sha256(str(ROOT.resolve()).encode()).hexdigest()[:12]
+    return f"/tmp/lmrepro-worker-{digest}-{os.getpid()}.sock"
+
+
+onstart:
+    from lmrepro.common import tracking
+
+    os.environ["MLFLOW_TRACKING_URI"] = tracking.init_store(tracking.default_tracking_uri())
+    if workflow.local_exec and config.get("warm_worker", True):
+        from lmrepro.common import worker
+
+        path = _worker_socket()
+        worker.start(path, parent_pid=os.getpid())
+        os.environ["LMREPRO_WORKER"] = path
+
+
+onsuccess:
+    if os.environ.get("LMREPRO_WORKER"):
+        from lmrepro.common import worker
+
+        worker.stop(os.environ["LMREPRO_WORKER"])
+
+
+onerror:
+    if os.environ.get("LMREPRO_WORKER"):
+        from lmrepro.common import worker
+
+        worker.stop(os.environ["LMREPRO_WORKER"])

@@ -1,0 +1,1 @@
+"""Plumbing shared by every paper: config, seeding, atomic IO, tracking, models, tokenizers, training, claims."""

@@ -1,0 +1,152 @@
+"""Configuration: YAML files validated against workflow/schemas, scale overlays, typed dataclasses.
+
+A paper's YAML has shared settings plus `scales: {ci, small, paper}` overlays. The resolved config for a scale is
+the shared part deep-merged with that scale's overlay. Method code never branches on the scale name; it reads
+typed dataclasses built from the resolved `params` section, and an unknown or mistyped key is an error that names
+the key.
+"""
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from lmrepro import REPO_ROOT
+
+SCALES = ("ci", "small", "paper")
+SCHEMA_DIR = REPO_ROOT / "workflow" / "schemas"
+
+
+class ConfigError(ValueError):
+    """A configuration value is missing, unknown or of the wrong type; the message names the key and file."""
+
+
+def load_yaml(path: str | Path) -> Any:
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"config file {path} does not exist")
+    try:
+        return yaml.safe_load(path.read_text()) or {}
+    except yaml.YAMLError as err:
+        raise ConfigError(f"{path} is not valid YAML: {err}") from err
+
+
+def deep_merge(base: dict, overlay: dict) -> dict:
+    """Overlay wins; nested dicts merge key by key; lists and scalars are replaced whole."""
+    out = dict(base)
+    for key, value in (overlay or {}).items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def validate(doc: Any, schema_name: str, source: str | Path) -> None:
+    """Validate against workflow/schemas/<schema_name>; the error names the offending key path and file."""
+    import jsonschema
+
+    schema = load_yaml(SCHEMA_DIR / schema_name)
+    validator = jsonschema.Draft202012Validator(schema)
+    errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path))
+    if errors:
+        lines = []
+        for err in errors[:5]:
+            where = ".".join(str(p) for p in err.absolute_path) or "<top level>"
+            lines.append(f"  {where}: {err.message}")
+        raise ConfigError(f"{source} is invalid:\n" + "\n".join(lines))
+
+
+def paper_config_path(slug: str) -> Path:
+    return REPO_ROOT / "config" / "papers" / f"{slug}.yaml"
+
+
+def load_paper_config(path: str | Path, scale: str) -> dict:
+    """Validate a paper config and resolve it for one scale."""
+    doc = load_yaml(path)
+    validate(doc, "paper.schema.yaml", path)
+    if scale not in SCALES:
+        raise ConfigError(f"unknown scale {scale!r} (expected one of {', '.join(SCALES)})")
+    resolved = deep_merge({k: v for k, v in doc.items() if k != "scales"}, doc["scales"].get(scale) or {})
+    resolved["scale"] = scale
+    return resolved
+
+
+def apply_overrides(params: dict, overrides: list[str]) -> dict:
+    """`section.key=value` strings (values parsed as YAML) applied on top of params."""
+    for item in overrides:
+        if "=" not in item:
+            raise ConfigError(f"override {item!r} must look like section.key=value")
+        dotted, raw = item.split("=", 1)
+        node = params
+        keys = dotted.split(".")
+        for key in keys[:-1]:
+            node = node.setdefault(key, {})
+        node[keys[-1]] = yaml.safe_load(raw)
+    return params
+
+
+def _coerce(value: Any, hint: Any, where: str) -> Any:
+    origin = typing.get_origin(hint)
+    if hint is Any:
+        return value
+    if dataclasses.is_dataclass(hint):
+        return from_dict(hint, value, where)
+    if origin in (typing.Union, types.UnionType):
+        args = typing.get_args(hint)
+        if value is None and type(None) in args:
+            return None
+        errors = []
+        for arg in args:
+            if arg is type(None):
+                continue
+            try:
+                return _coerce(value, arg, where)
+            except ConfigError as err:
+                errors.append(str(err))
+        raise ConfigError(errors[0] if errors else f"{where}: unexpected value {value!r}")
+    if origin in (list, tuple):
+        if not isinstance(value, (list, tuple)):
+            raise ConfigError(f"{where}: expected a list, got {type(value).__name__} {value!r}")
+        (item_hint, *_) = typing.get_args(hint) or (Any,)
+        return type(value)(_coerce(v, item_hint, f"{where}[{i}]") for i, v in enumerate(value)) if origin is list \
+            else tuple(_coerce(v, item_hint, f"{where}[{i}]") for i, v in enumerate(value))
+    if origin is dict:
+        if not isinstance(value, dict):
+            raise ConfigError(f"{where}: expected a mapping, got {value!r}")
+        return dict(value)
+    if hint is float and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    if hint in (int, float, str, bool):
+        if not isinstance(value, hint) or (hint is int and isinstance(value, bool)):
+            raise ConfigError(f"{where}: expected {hint.__name__}, got {type(value).__name__} {value!r}")
+        return value
+    return value
+
+
+def from_dict(cls: type, data: dict | None, where: str = "params") -> Any:
+    """Build dataclass `cls` from a mapping, rejecting unknown keys and wrong types with the key's dotted name."""
+    data = data or {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where}: expected a mapping for {cls.__name__}, got {data!r}")
+    fields = {f.name: f for f in dataclasses.fields(cls)}
+    unknown = sorted(set(data) - set(fields))
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)} for {cls.__name__} "
+                          f"(known: {', '.join(sorted(fields))})")
+    hints = typing.get_type_hints(cls)
+    kwargs = {}
+    for name, field in fields.items():
+        if name in data:
+            kwargs[name] = _coerce(data[name], hints[name], f"{where}.{name}")
+        elif field.default is dataclasses.MISSING and field.default_factory is dataclasses.MISSING:
+            raise ConfigError(f"{where}: missing required key {name!r} for {cls.__name__}")
+    obj = cls(**kwargs)
+    check = getattr(obj, "check", None)
+    if check is not None:
+        check(where)
+    return obj

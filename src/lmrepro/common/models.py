@@ -1,0 +1,90 @@
+"""Model factory: tiny Llama / GPT-2 / BERT / OPT / RoBERTa models from a YAML mapping, saved and loaded safely.
+
+    model:
+      family: llama            # llama | gpt2 | opt | bert | roberta
+      hidden_size: 64          # any field of that family's transformers config
+      ...
+
+Models are saved with `save_pretrained` (safetensors only) into an atomic directory, and loaded with
+`from_pretrained` from a local directory — the same call for a tiny model trained by a rule and for a hub
+snapshot fetched by a rule. Remote code is never executed.
+"""
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any
+
+from lmrepro.common.io import atomic_dir
+
+# family -> (module, config class, model class); imported lazily because importing transformers models is slow.
+FAMILIES = {
+    "llama": ("transformers.models.llama.modeling_llama", "LlamaConfig", "LlamaForCausalLM"),
+    "gpt2": ("transformers.models.gpt2.modeling_gpt2", "GPT2Config", "GPT2LMHeadModel"),
+    "opt": ("transformers.models.opt.modeling_opt", "OPTConfig", "OPTForCausalLM"),
+    "bert": ("transformers.models.bert.modeling_bert", "BertConfig", "BertForMaskedLM"),
+    "roberta": ("transformers.models.roberta.modeling_roberta", "RobertaConfig", "RobertaForMaskedLM"),
+}
+
+
+def model_classes(family: str) -> tuple[type, type]:
+    if family not in FAMILIES:
+        raise ValueError(f"unknown model family {family!r} (known: {', '.join(FAMILIES)})")
+    module_name, config_name, model_name = FAMILIES[family]
+    module = importlib.import_module(module_name)
+    config_module = importlib.import_module(module_name.replace("modeling_", "configuration_"))
+    return getattr(config_module, config_name), getattr(module, model_name)
+
+
+def build_model(spec: dict[str, Any], *, vocab_size: int | None = None, special_ids: dict | None = None):
+    """A freshly initialised model (seeded by the caller) from a family + config mapping."""
+    spec = dict(spec)
+    family = spec.pop("family", None)
+    if family is None:
+        raise ValueError("model spec needs a 'family' key")
+    config_cls, model_cls = model_classes(family)
+    if vocab_size is not None:
+        spec["vocab_size"] = vocab_size
+    spec.update(special_ids or {})
+    known = set(config_cls().to_dict())
+    unknown = sorted(set(spec) - known - {"attn_implementation"})
+    if unknown:
+        raise ValueError(f"model spec: unknown {family} config key(s): {', '.join(unknown)}")
+    config = config_cls(**spec)
+    return model_cls(config)
+
+
+def n_params(model, trainable_only: bool = False) -> int:
+    return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
+
+
+def save_model(model, directory: str | Path, tokenizer=None, extra_files: dict[str, str] | None = None) -> None:
+    """save_pretrained (safetensors) + tokenizer into `directory`, atomically."""
+    with atomic_dir(directory) as tmp:
+        model.save_pretrained(tmp, safe_serialization=True)
+        if tokenizer is not None:
+            tokenizer.save_pretrained(tmp)
+        for name, text in (extra_files or {}).items():
+            (tmp / name).write_text(text)
+
+
+def load_model(directory: str | Path, kind: str = "causal_lm", **kwargs):
+    """from_pretrained from a local directory; a clear error if it is missing or not a model directory."""
+    directory = Path(directory)
+    if not (directory / "config.json").is_file():
+        raise FileNotFoundError(f"{directory} is not a saved model (no config.json); rerun the stage that writes it")
+    if not any(directory.glob("*.safetensors")):
+        raise FileNotFoundError(f"{directory} has no .safetensors weights; only safetensors checkpoints are loaded")
+    from transformers import AutoModelForCausalLM, AutoModelForMaskedLM
+
+    auto = {"causal_lm": AutoModelForCausalLM, "masked_lm": AutoModelForMaskedLM}[kind]
+    return auto.from_pretrained(directory, use_safetensors=True, **kwargs)
+
+
+def load_tokenizer(directory: str | Path):
+    from transformers import PreTrainedTokenizerFast
+
+    directory = Path(directory)
+    if not (directory / "tokenizer.json").is_file():
+        raise FileNotFoundError(f"{directory} has no tokenizer.json (expected a saved fast tokenizer)")
+    return PreTrainedTokenizerFast.from_pretrained(directory)

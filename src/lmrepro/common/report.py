@@ -1,0 +1,110 @@
+"""The report stage every paper ends with: claims.json, aggregated metrics, curves.csv and plot.png.
+
+    lmrepro stage lmrepro.common.report --paper meco --scale small \
+        --in seed0.evaluate=results/small/meco/runs/seed0/eval/metrics.json ... \
+        --out claims=... --out curves=... --out plot=... --out metrics=results/small/meco/metrics.json
+
+Inputs are named `seed<N>.<stage>`; a claim's metric `<stage>.<name>` reads `metrics[name]` of that stage's
+metrics.json for each seed. The plot draws the curves and bars listed under `report.panels` in the paper config:
+each seed as a thin line, the seed mean as a thick one.
+"""
+from __future__ import annotations
+
+import csv
+import re
+import statistics
+
+from lmrepro.common.claims import evaluate_claims
+from lmrepro.common.io import atomic_file, read_json, write_json
+from lmrepro.common.stage import Stage
+
+
+def collect(inputs: dict) -> tuple[dict[int, dict], list[tuple[int, str, int, float]]]:
+    per_seed: dict[int, dict] = {}
+    rows = []
+    for name, path in inputs.items():
+        match = re.fullmatch(r"seed(\d+)\.(\w+)", name)
+        if not match:
+            raise SystemExit(f"report: input {name!r} must be named seed<N>.<stage>")
+        seed, stage = int(match.group(1)), match.group(2)
+        record = read_json(path)
+        per_seed.setdefault(seed, {})[stage] = record["metrics"]
+        for curve, points in record["curves"].items():
+            rows += [(seed, f"{stage}/{curve}", int(step), float(value)) for step, value in points]
+    return per_seed, rows
+
+
+def plot(panels: list[dict], per_seed: dict[int, dict], rows, path, title: str) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    panels = panels or [{"title": "no panels configured"}]
+    fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 3.8), squeeze=False)
+    for ax, panel in zip(axes[0], panels):
+        for i, (label, curve) in enumerate(panel.get("curves", {}).items()):
+            color = f"C{i}"
+            by_seed: dict[int, dict[int, float]] = {}
+            for seed, name, step, value in rows:
+                if name == curve:
+                    by_seed.setdefault(seed, {})[step] = value
+            for points in by_seed.values():
+                ax.plot(list(points), list(points.values()), color=color, alpha=0.3, lw=0.8)
+            steps = sorted(set.intersection(*(set(p) for p in by_seed.values()))) if by_seed else []
+            ax.plot(steps, [statistics.fmean(by_seed[s][t] for s in by_seed) for t in steps], color=color,
+                    lw=2, label=label)
+            ax.set_xlabel("step")
+        bars = panel.get("bars", {})
+        if bars:
+            labels = list(bars)
+            values = [[_get(per_seed[s], bars[l]) for s in sorted(per_seed)] for l in labels]
+            ax.bar(labels, [statistics.fmean(v) for v in values], color=[f"C{i}" for i in range(len(labels))],
+                   alpha=0.6)
+            for i, v in enumerate(values):
+                ax.scatter([i] * len(v), v, color="k", s=12, zorder=3)
+            ax.tick_params(axis="x", rotation=20)
+        if panel.get("logy"):
+            ax.set_yscale("log")
+        ax.set_title(panel["title"], fontsize=10)
+        ax.set_ylabel(panel.get("ylabel", ""))
+        if panel.get("curves"):
+            ax.legend(fontsize=8)
+    fig.suptitle(title, fontsize=11)
+    fig.tight_layout()
+    with atomic_file(path) as tmp:
+        fig.savefig(tmp, dpi=110, format="png")
+    plt.close(fig)
+
+
+def _get(seed_metrics: dict, dotted: str) -> float:
+    stage, name = dotted.split(".", 1)
+    return float(seed_metrics[stage][name])
+
+
+def main() -> None:
+    with Stage.from_argv(None, "report") as st:
+        per_seed, rows = collect(st.inputs)
+        claims = evaluate_claims(st.paper, st.scale, st.cfg["claims"], per_seed)
+        write_json(st.out("claims"), claims)
+        with atomic_file(st.out("curves")) as tmp, tmp.open("w", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["seed", "curve", "step", "value"])
+            writer.writerows(sorted(rows))
+        plot(st.cfg.get("report", {}).get("panels", []), per_seed, rows, st.out("plot"),
+             f"{st.paper} ({st.scale}, seeds {', '.join(map(str, sorted(per_seed)))})")
+        for c in claims["claims"]:
+            st.log_metrics({f"claim.{c['id']}.observed": c["observed"], f"claim.{c['id']}.holds": float(c["holds"])})
+        for stage in sorted({s for m in per_seed.values() for s in m}):
+            for name in sorted({k for m in per_seed.values() for k in m.get(stage, {})}):
+                vals = [m[stage][name] for m in per_seed.values()
+                        if isinstance(m.get(stage, {}).get(name), (int, float))]
+                if vals:
+                    st.log_metrics({f"{stage}.{name}.mean": statistics.fmean(vals)})
+        for c in claims["claims"]:
+            print(f"[{st.paper}] {c['id']}: {'HOLDS' if c['holds'] else 'DOES NOT HOLD'} observed "
+                  f"{c['observed']:.4g} {c['op']} {c['threshold']} (per seed {c['per_seed']})")
+
+
+if __name__ == "__main__":
+    main()

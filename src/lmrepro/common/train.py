@@ -1,0 +1,206 @@
+"""One training loop for every paper, on `accelerate`; methods supply a loss function and a batch function.
+
+    state = train(model, loss_fn, get_batch, TrainConfig(steps=400, lr=3e-3, ...), out_dir=..., log=st.log_curve)
+
+- `loss_fn(model, batch) -> (loss, {name: float})`: the method's objective (LM loss with a mask, InfoNCE, ...).
+- `get_batch(step) -> batch`: a pure function of (seed, step), so a resumed run sees exactly the batches an
+  uninterrupted one would, with no data-loader state to save.
+- Optimisation: AdamW, linear warmup then cosine (or constant) decay to `min_lr_ratio` over `schedule_steps`
+  (which may exceed `steps`: MeCo stage 1 stops at 90% of a schedule that its cooldown finishes).
+- Checkpoints: every `ckpt_every` steps to `<out_dir>.resume/` (weights, optimizer, scheduler, RNG, step); a
+  rerun of a killed job resumes from it; it is removed once the final model is saved. `resume_from` continues
+  another stage's saved state (optimizer and scheduler included) with new data.
+- Logging: curves are kept in memory and handed to `log(name, step, value)`, which batches them into one
+  MLflow call at the end of the stage; a tqdm bar reports progress on stderr.
+"""
+from __future__ import annotations
+
+import json
+import math
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+import torch
+
+from lmrepro.common.io import atomic_dir
+
+
+@dataclass
+class TrainConfig:
+    steps: int = field(metadata={"help": "optimizer steps to run (absolute: a resumed run stops here too)"})
+    lr: float = field(metadata={"help": "peak learning rate"})
+    warmup_frac: float = 0.0
+    schedule: str = "cosine"  # cosine | constant | linear
+    schedule_steps: int | None = None  # horizon of the LR schedule; default `steps`
+    min_lr_ratio: float = 0.0
+    beta1: float = 0.9
+    beta2: float = 0.999
+    weight_decay: float = 0.0
+    grad_accum: int = 1
+    max_grad_norm: float | None = 1.0
+    log_every: int = 10
+    ckpt_every: int = 0
+    mixed_precision: str = "no"  # no | bf16 | fp16
+
+    def check(self, where: str) -> None:
+        if self.steps < 0:
+            raise ValueError(f"{where}.steps must be >= 0, got {self.steps}")
+        if self.lr <= 0:
+            raise ValueError(f"{where}.lr must be > 0, got {self.lr}")
+        if self.schedule not in ("cosine", "constant", "linear"):
+            raise ValueError(f"{where}.schedule must be cosine, constant or linear, got {self.schedule!r}")
+        if self.grad_accum < 1:
+            raise ValueError(f"{where}.grad_accum must be >= 1, got {self.grad_accum}")
+
+
+def lr_lambda(cfg: TrainConfig) -> Callable[[int], float]:
+    horizon = cfg.schedule_steps or cfg.steps
+    warmup = int(round(cfg.warmup_frac * horizon))
+
+    def factor(step: int) -> float:
+        if step < warmup:
+            return (step + 1) / warmup
+        if cfg.schedule == "constant":
+            return 1.0
+        progress = min(1.0, (step - warmup) / max(1, horizon - warmup))
+        decay = 0.5 * (1 + math.cos(math.pi * progress)) if cfg.schedule == "cosine" else 1 - progress
+        return cfg.min_lr_ratio + (1 - cfg.min_lr_ratio) * decay
+
+    return factor
+
+
+def make_optimizer(model, cfg: TrainConfig):
+    decay, no_decay = [], []
+    for name, p in model.named_parameters():
+        if p.requires_grad:
+            (no_decay if p.ndim < 2 or "norm" in name.lower() else decay).append(p)
+    groups = [{"params": decay, "weight_decay": cfg.weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
+    optimizer = torch.optim.AdamW(groups, lr=cfg.lr, betas=(cfg.beta1, cfg.beta2))
+    scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda(cfg))
+    return optimizer, scheduler
+
+
+def save_state(directory: Path, model, optimizer, scheduler, step: int, tokenizer=None) -> None:
+    """Weights (safetensors) + optimizer/scheduler/RNG (tensors only, loadable with weights_only=True)."""
+    with atomic_dir(directory) as tmp:
+        model.save_pretrained(tmp, safe_serialization=True)
+        if tokenizer is not None:
+            tokenizer.save_pretrained(tmp)
+        torch.save({"optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict(),
+                    "torch_rng": torch.get_rng_state()}, tmp / "trainer_state.pt")
+        (tmp / "trainer_state.json").write_text(json.dumps({"step": step}))
+
+
+def load_state(directory: Path, model, optimizer, scheduler) -> int:
+    """Restore weights, optimizer and scheduler saved by `save_state`; returns the step to continue from."""
+    from safetensors.torch import load_file
+
+    directory = Path(directory)
+    for required in ("trainer_state.pt", "trainer_state.json", "model.safetensors"):
+        if not (directory / required).is_file():
+            raise FileNotFoundError(f"{directory / required} is missing: {directory} is not a resumable checkpoint")
+    try:
+        state = torch.load(directory / "trainer_state.pt", weights_only=True)
+        weights = load_file(directory / "model.safetensors")
+    except Exception as err:
+        raise RuntimeError(f"checkpoint {directory} is corrupt ({type(err).__name__}: {err}); delete it") from err
+    model.load_state_dict(weights, strict=False)
+    if getattr(model.config, "tie_word_embeddings", False):
+        model.tie_weights()
+    optimizer.load_state_dict(state["optimizer"])
+    scheduler.load_state_dict(state["scheduler"])
+    torch.set_rng_state(state["torch_rng"])
+    return int(json.loads((directory / "trainer_state.json").read_text())["step"])
+
+
+def train(model, loss_fn: Callable[[Any, Any], tuple[torch.Tensor, dict]], get_batch: Callable[[int], Any],
+          cfg: TrainConfig, *, out_dir: str | Path | None = None, resume_from: str | Path | None = None,
+          log: Callable[[str, int, float], None] | None = None,
+          eval_fn: Callable[[Any, int], dict] | None = None, eval_at: tuple[int, ...] = (),
+          tokenizer=None, desc: str = "train") -> dict:
+    """Train `model` in place up to step `cfg.steps`; returns {"step", "loss", "tokens_per_s", "eval": {...}}."""
+    from accelerate import Accelerator
+    from tqdm.auto import tqdm
+
+    accelerator = Accelerator(mixed_precision=cfg.mixed_precision, gradient_accumulation_steps=cfg.grad_accum,
+                              cpu=not torch.cuda.is_available())
+    optimizer, scheduler = make_optimizer(model, cfg)
+    start = 0
+    resume_dir = Path(str(out_dir) + ".resume") if out_dir is not None else None
+    if resume_dir is not None and (resume_dir / "trainer_state.json").is_file():
+        start = load_state(resume_dir, model, optimizer, scheduler)
+        print(f"[lmrepro] resuming {desc} from {resume_dir} at step {start}", flush=True)
+    elif resume_from is not None:
+        start = load_state(Path(resume_from), model, optimizer, scheduler)
+    model, optimizer, scheduler = accelerator.prepare(model, optimizer, scheduler)
+    model.train()
+    log = log or (lambda name, step, value: None)
+    evals: dict[int, dict] = {}
+
+    def evaluate(step: int) -> None:
+        if eval_fn is not None and step in eval_at:
+            model.eval()
+            with torch.no_grad():
+                result = eval_fn(accelerator.unwrap_model(model), step)
+            model.train()
+            evals[step] = result
+            for name, value in result.items():
+                log(f"eval/{name}", step, value)
+
+    evaluate(start)
+    running, n_tokens, t0, last_loss = 0.0, 0, time.time(), float("nan")
+    bar = tqdm(range(start, cfg.steps), desc=desc, mininterval=2.0, disable=not accelerator.is_main_process)
+    for step in bar:
+        for micro in range(cfg.grad_accum):
+            batch = get_batch(step * cfg.grad_accum + micro)
+            batch = {k: v.to(accelerator.device) if torch.is_tensor(v) else v for k, v in batch.items()}
+            with accelerator.accumulate(model):
+                loss, extras = loss_fn(model, batch)
+                accelerator.backward(loss)
+                if accelerator.sync_gradients and cfg.max_grad_norm:
+                    accelerator.clip_grad_norm_(model.parameters(), cfg.max_grad_norm)
+                optimizer.step()
+                scheduler.step()
+                optimizer.zero_grad(set_to_none=True)
+            running += loss.detach()
+            if "input_ids" in batch:
+                n_tokens += batch["input_ids"].numel()
+        done = step + 1
+        if done % cfg.log_every == 0 or done == cfg.steps:
+            last_loss = float(running) / (cfg.grad_accum * (cfg.log_every if done % cfg.log_every == 0
+                                                             else done % cfg.log_every))
+            running = 0.0
+            log("train/loss", done, last_loss)
+            log("train/lr", done, scheduler.get_last_lr()[0])
+            for name, value in extras.items():
+                log(f"train/{name}", done, float(value))
+            bar.set_postfix(loss=f"{last_loss:.3f}")
+        evaluate(done)
+        if resume_dir is not None and cfg.ckpt_every and done % cfg.ckpt_every == 0 and done < cfg.steps:
+            save_state(resume_dir, accelerator.unwrap_model(model), optimizer, scheduler, done)
+    bar.close()
+    elapsed = time.time() - t0
+    if out_dir is not None:
+        save_state(Path(out_dir), accelerator.unwrap_model(model), optimizer, scheduler, cfg.steps, tokenizer)
+        if resume_dir is not None:
+            shutil.rmtree(resume_dir, ignore_errors=True)
+    return {"step": cfg.steps, "loss": last_loss, "tokens_per_s": n_tokens / elapsed if elapsed > 0 else 0.0,
+            "train_s": elapsed, "eval": evals}
+
+
+def masked_lm_loss(logits: torch.Tensor, input_ids: torch.Tensor, loss_mask: torch.Tensor) -> torch.Tensor:
+    """Mean next-token cross-entropy over positions whose *target* has loss_mask 1 (causal shift inside)."""
+    targets = input_ids[:, 1:]
+    mask = loss_mask[:, 1:].to(logits.dtype)
+    nll = torch.nn.functional.cross_entropy(logits[:, :-1].reshape(-1, logits.size(-1)).float(),
+                                            targets.reshape(-1), reduction="none").view_as(targets)
+    return (nll * mask).sum() / mask.sum().clamp_min(1.0)
+
+
+def token_logprobs(logits: torch.Tensor, input_ids: torch.Tensor) -> torch.Tensor:
+    """log p(x_t | x_<t) for t = 1..T-1, shape [B, T-1]."""
+    logp = torch.log_softmax(logits[:, :-1].float(), dim=-1)
+    return logp.gather(-1, input_ids[:, 1:].unsqueeze(-1)).squeeze(-1)

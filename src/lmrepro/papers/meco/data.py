@@ -1,0 +1,68 @@
+"""MeCo's sequence format (paper §2): [BOS] + tok("URL: {domain}\\n\\n") + tok(doc) + [EOS], loss mask 0 on BOS and
+the template. Word-level tokens stand in for the template's characters: "URL:" "<domain>" "<nl2>" where <nl2> is
+the blank line. One document per row (right padding), so no row attends across documents in either arm.
+"""
+from __future__ import annotations
+
+import torch
+
+URL_TEMPLATE = "URL: {domain} <nl2>"
+TEMPLATE_WORDS = ["URL:", "<nl2>"]
+
+
+def domain_of(url: str) -> str:
+    """The absolute domain (paper §2): strip the scheme, keep the text before the first '/'."""
+    rest = url.split("://", 1)[-1]
+    return rest.split("/", 1)[0]
+
+
+def encode_doc(tokenizer, text: str, url: str | None, max_len: int) -> tuple[list[int], list[int]]:
+    """input_ids and loss mask for one document, with the URL template when `url` is given."""
+    ids = [tokenizer.bos_token_id]
+    mask = [0]
+    if url is not None:
+        prefix = tokenizer.encode(URL_TEMPLATE.format(domain=domain_of(url)), add_special_tokens=False)
+        ids += prefix
+        mask += [0] * len(prefix)
+    body = tokenizer.encode(text, add_special_tokens=False) + [tokenizer.eos_token_id]
+    ids += body
+    mask += [1] * len(body)
+    if len(ids) > max_len:
+        raise ValueError(f"document of {len(ids)} tokens exceeds the context of {max_len}: {text[:60]!r}")
+    return ids, mask
+
+
+def pack_rows(tokenizer, docs: list[dict], with_url: bool, max_len: int) -> dict[str, torch.Tensor]:
+    """One document per row, right-padded: input_ids, attention_mask, loss_mask ([n_docs, max_len])."""
+    n = len(docs)
+    input_ids = torch.full((n, max_len), tokenizer.pad_token_id, dtype=torch.long)
+    attention = torch.zeros((n, max_len), dtype=torch.long)
+    loss_mask = torch.zeros((n, max_len), dtype=torch.long)
+    for i, doc in enumerate(docs):
+        ids, mask = encode_doc(tokenizer, doc["text"], doc["url"] if with_url else None, max_len)
+        input_ids[i, : len(ids)] = torch.tensor(ids)
+        attention[i, : len(ids)] = 1
+        loss_mask[i, : len(ids)] = torch.tensor(mask)
+    return {"input_ids": input_ids, "attention_mask": attention, "loss_mask": loss_mask}
+
+
+def batch_fn(rows: dict[str, torch.Tensor], batch_size: int, seed: int):
+    """get_batch(step): a seeded permutation per epoch over the rows, a pure function of (seed, step)."""
+    n = rows["input_ids"].size(0)
+    per_epoch = max(1, n // batch_size)
+
+    def get_batch(step: int) -> dict[str, torch.Tensor]:
+        epoch, k = divmod(step, per_epoch)
+        gen = torch.Generator().manual_seed(seed * 100_003 + epoch)
+        idx = torch.randperm(n, generator=gen)[k * batch_size:(k + 1) * batch_size]
+        return {name: t[idx] for name, t in rows.items()}
+
+    return get_batch
+
+
+def lm_loss(model, batch):
+    """Next-token NLL on loss-mask-1 targets (BOS, the URL template and padding are masked)."""
+    from lmrepro.common.train import masked_lm_loss
+
+    logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
+    return masked_lm_loss(logits, batch["input_ids"], batch["loss_mask"]), {}

@@ -1,0 +1,66 @@
+"""Pretrain from scratch: the standard baseline (100% of steps, plain text) or MeCo stage 1 (the first
+(1 - cooldown_frac) of the same LR schedule, URL-conditioned). Paper §2-3; spec: Small scale / Training.
+
+    lmrepro stage meco.pretrain --scale small --seed 0 --set run.arm=meco_stage1 \
+        --in rows=data/small/meco/seed0/meco.safetensors --in corpus=data/small/meco/seed0/corpus \
+        --out model=results/small/meco/runs/seed0/meco_stage1 --out metrics=...
+
+Both arms use the same model init (seed), batch, row length and schedule; stage 1 saves optimizer and
+scheduler state so the cooldown resumes rather than restarts.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from safetensors.torch import load_file
+
+from lmrepro.common.models import build_model, load_tokenizer, n_params
+from lmrepro.common.seeding import derive_seed, seed_everything
+from lmrepro.common.stage import Stage
+from lmrepro.common.train import TrainConfig, train
+from lmrepro.papers.meco.data import batch_fn, lm_loss
+
+
+@dataclass
+class MecoConfig:
+    cooldown_frac: float = 0.1  # paper §3: cooldown on the last 10% of tokens (resume at step 36k of 40k)
+    batch_size: int = 32  # spec: 32 x 64 tokens (paper: 512 x 8192)
+
+    def check(self, where: str) -> None:
+        if not 0.0 < self.cooldown_frac < 1.0:
+            raise ValueError(f"{where}.cooldown_frac must be in (0, 1), got {self.cooldown_frac}")
+
+
+@dataclass
+class RunConfig:
+    arm: str = "baseline"  # baseline | meco_stage1
+
+    def check(self, where: str) -> None:
+        if self.arm not in ("baseline", "meco_stage1"):
+            raise ValueError(f"{where}.arm must be baseline or meco_stage1, got {self.arm!r}")
+
+
+def main() -> None:
+    with Stage.from_argv("meco", "pretrain") as st:
+        run = st.params("run", RunConfig)
+        meco = st.params("meco", MecoConfig)
+        train_cfg = st.params("pretrain", TrainConfig)
+        model_spec = st.params("model", dict)
+        if run.arm == "meco_stage1":  # stop at 90% of the same schedule; the cooldown finishes it
+            train_cfg.schedule_steps = train_cfg.steps
+            train_cfg.steps = round(train_cfg.steps * (1 - meco.cooldown_frac))
+        tokenizer = load_tokenizer(st.inp("corpus") / "tokenizer")
+        rows = load_file(str(st.inp("rows")))
+        seed_everything(derive_seed(st.seed, "init"))  # same init in every arm
+        model = build_model(model_spec, vocab_size=len(tokenizer), special_ids={
+            "pad_token_id": tokenizer.pad_token_id, "bos_token_id": tokenizer.bos_token_id,
+            "eos_token_id": tokenizer.eos_token_id})
+        result = train(model, lm_loss, batch_fn(rows, meco.batch_size, derive_seed(st.seed, "data", run.arm)),
+                       train_cfg, out_dir=st.out("model"), log=st.log_curve, tokenizer=tokenizer,
+                       desc=f"meco {run.arm}")
+        st.log_metrics({"final_loss": result["loss"], "tokens_per_s": result["tokens_per_s"],
+                        "train_s": result["train_s"], "n_params": n_params(model), "steps": result["step"]})
+
+
+if __name__ == "__main__":
+    main()

@@ -37,9 +37,12 @@ def evaluate_claim(claim: dict, per_seed: dict[int, dict]) -> dict:
     agg = claim.get("agg", "mean")
     values = {seed: _lookup(m, claim["metric"], claim["id"]) for seed, m in sorted(per_seed.items())}
     vals = list(values.values())
-    mean = statistics.fmean(vals)
-    sd = statistics.stdev(vals) if len(vals) > 1 else 0.0
     if any(math.isnan(v) for v in vals):
+        mean = sd = float("nan")
+    else:
+        mean = statistics.fmean(vals)
+        sd = statistics.stdev(vals) if len(vals) > 1 else 0.0
+    if math.isnan(mean):
         holds, observed = False, float("nan")
     elif agg == "every":
         holds = all(op(v, claim["threshold"]) for v in vals)

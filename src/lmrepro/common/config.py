@@ -86,8 +86,19 @@ def apply_overrides(params: dict, overrides: list[str]) -> dict:
         keys = dotted.split(".")
         for key in keys[:-1]:
             node = node.setdefault(key, {})
-        node[keys[-1]] = yaml.safe_load(raw)
+        node[keys[-1]] = _parse_scalar(raw)
     return params
+
+
+def _parse_scalar(raw: str) -> Any:
+    """YAML parsing, except that `1e-2` (a string to YAML 1.1) is read as the float it looks like."""
+    value = yaml.safe_load(raw)
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    return value
 
 
 def _coerce(value: Any, hint: Any, where: str) -> Any:
@@ -136,7 +147,7 @@ def from_dict(cls: type, data: dict | None, where: str = "params") -> Any:
     fields = {f.name: f for f in dataclasses.fields(cls)}
     unknown = sorted(set(data) - set(fields))
     if unknown:
-        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)} for {cls.__name__} "
+        raise ConfigError(f"unknown key(s) {', '.join(f'{where}.{k}' for k in unknown)} for {cls.__name__} "
                           f"(known: {', '.join(sorted(fields))})")
     hints = typing.get_type_hints(cls)
     kwargs = {}

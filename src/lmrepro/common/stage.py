@@ -106,6 +106,9 @@ class Stage:
 
     # -- lifecycle --------------------------------------------------------------------------------------------
     def __enter__(self) -> "Stage":
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")  # stages read local directories only; hub rules fetch
+        if "transformers" in sys.modules:  # per-shard save bars only clutter the job logs
+            sys.modules["transformers"].utils.logging.disable_progress_bar()
         if self.seed is not None:
             seeding.seed_everything(self.seed)
         if self.threads is not None:

@@ -14,7 +14,8 @@ SPECIALS = {"pad_token": "<pad>", "bos_token": "<bos>", "eos_token": "<eos>", "u
 def _wrap(tok):
     from transformers import PreTrainedTokenizerFast
 
-    return PreTrainedTokenizerFast(tokenizer_object=tok, **SPECIALS)
+    # no clean-up of spaces before punctuation: decode(encode(text)) == text for world text
+    return PreTrainedTokenizerFast(tokenizer_object=tok, clean_up_tokenization_spaces=False, **SPECIALS)
 
 
 def build_word_tokenizer(words: Iterable[str]):
@@ -31,7 +32,7 @@ def build_word_tokenizer(words: Iterable[str]):
     tok.pre_tokenizer = pre_tokenizers.WhitespaceSplit()
     from tokenizers import decoders
 
-    tok.decoder = decoders.WordPiece(prefix="##")  # joins words with single spaces
+    tok.decoder = decoders.WordPiece(prefix="##", cleanup=False)  # joins words with single spaces
     return _wrap(tok)
 
 

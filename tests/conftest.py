@@ -1,0 +1,57 @@
+"""Shared fixtures: a throwaway copy of the workflow (so tests never touch the repository's results/ or store)."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lmrepro.common.registry import papers
+
+REPO = Path(__file__).resolve().parents[1]
+SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
+PAPERS = sorted(papers(REPO))
+
+
+def make_workdir(dest: Path) -> Path:
+    """A copy of what a workflow run reads (the package code runs from the installed lmrepro)."""
+    for name in ("Snakefile", "rules", "config", "workflow", "profiles", "src"):
+        src = REPO / name
+        if src.is_dir():
+            shutil.copytree(src, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(src, dest / name)
+    return dest
+
+
+def run_snakemake(workdir: Path, *args: str, check: bool = True, timeout: int = 900) -> subprocess.CompletedProcess:
+    env = {**os.environ, "MLFLOW_TRACKING_URI": f"sqlite:///{workdir / 'mlflow.db'}"}
+    proc = subprocess.run([SNAKEMAKE, *args], cwd=workdir, env=env, capture_output=True, text=True, timeout=timeout)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"snakemake {' '.join(args)} failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
+    return proc
+
+
+def planned_jobs(output: str) -> dict[str, int]:
+    """The 'Job stats' table of a dry run: rule -> count."""
+    jobs, in_table = {}, False
+    for line in output.splitlines():
+        if line.startswith("job ") and "count" in line:
+            in_table = True
+            continue
+        if in_table:
+            parts = line.split()
+            if not parts or parts[0].startswith("---"):
+                continue
+            if parts[0] == "total":
+                break
+            jobs[parts[0]] = int(parts[1])
+    return jobs
+
+
+@pytest.fixture
+def workdir(tmp_path: Path) -> Path:
+    return make_workdir(tmp_path)

@@ -1,0 +1,24 @@
+"""`snakemake -n` plans every paper at every scale, including `paper` (hub snapshots, GPU resources)."""
+import pytest
+
+from tests.conftest import PAPERS, REPO, planned_jobs, run_snakemake
+
+
+@pytest.mark.parametrize("scale", ["ci", "small", "paper"])
+def test_dry_run_all_papers(scale):
+    proc = run_snakemake(REPO, "-n", "--config", f"scale={scale}", "--", *PAPERS, "all")
+    jobs = planned_jobs(proc.stdout)
+    for slug in PAPERS:
+        assert any(rule.startswith(f"{slug}_") for rule in jobs) or "Nothing to be done" in proc.stdout
+    if scale == "paper":
+        assert "hub_snapshot_model" in jobs or "hub_snapshot_dataset" in jobs
+
+
+def test_dry_run_on_slurm_profile_asks_for_gpus():
+    proc = run_snakemake(REPO, "-n", "--profile", "profiles/slurm", "--config", "scale=paper", "--", "meco")
+    assert "gpu=8" in proc.stdout
+
+
+def test_bad_global_config_is_rejected_before_any_job():
+    proc = run_snakemake(REPO, "-n", "--config", "scale=huge", check=False)
+    assert proc.returncode != 0 and "scale" in (proc.stdout + proc.stderr)

@@ -88,6 +88,17 @@ def hub_dataset(slug, name):
     return hub_dir(PAPERS[slug]["hub"]["datasets"][name]["id"], "dataset")
 
 
+def hub_inputs(slug, *names):
+    """Hub snapshot directories named in this scale's `hub` config, as inputs `hub_<name>` (none at ci/small,
+    where worlds replace them): unpack() them into a rule's inputs."""
+    out = {}
+    for kind in ("models", "datasets"):
+        for name, entry in PAPERS[slug].get("hub", {}).get(kind, {}).items():
+            if name in names:
+                out[f"hub_{name}"] = hub_dir(entry["id"], "dataset" if kind == "datasets" else "model")
+    return lambda wildcards: out
+
+
 def hub_revision(wildcards):
     for paper in PAPERS.values():
         for kind in ("models", "datasets"):

@@ -4,6 +4,7 @@
 
 rule meco_gen_corpus:
     input:
+        unpack(hub_inputs("meco", "corpus", "tokenizer")),
         code=code("meco", "gen_corpus"),
     output:
         data=directory("data/{scale}/meco/seed{seed}/corpus"),
@@ -104,7 +105,7 @@ rule meco_evaluate:
         metrics="results/{scale}/meco/runs/seed{seed}/evaluate.json",
     params:
         args=stage_args,
-        cfg=cfg_hash("meco", "evaluate"),
+        cfg=cfg_hash("meco", "evaluate", "pack"),
     log:
         "logs/{scale}/meco/seed{seed}/evaluate.log",
     threads: 2

@@ -136,3 +136,31 @@ def sample_docs(world: SourcesWorld, n_docs: int, seed: int) -> list[dict]:
     docs = [world.render_doc(rng, rng.choice(by_group[i % n_groups])) for i in range(n_docs)]
     rng.shuffle(docs)
     return docs
+
+
+def load_web_docs(snapshot_dir: str, n_docs: int, seed: int) -> list[dict]:
+    """The `paper`-scale replacement for `sample_docs`: documents with URLs from a hub dataset snapshot (e.g.
+    mlfoundations/dclm-baseline-1.0: jsonl.zst shards with `text` and `url`), in the same schema. Reliability
+    is unknown for real web text, so `reliable`/`group` are None. Reads the first `n_docs` rows of a seeded
+    shuffle of the shards."""
+    import glob
+    import random as _random
+
+    from datasets import load_dataset
+
+    files = sorted(f for ext in ("jsonl", "jsonl.zst", "jsonl.gz", "json.gz", "parquet")
+                   for f in glob.glob(f"{snapshot_dir}/**/*.{ext}", recursive=True))
+    if not files:
+        raise FileNotFoundError(f"no jsonl/parquet shards under {snapshot_dir}; fetch it with the hub_snapshot rule")
+    _random.Random(seed).shuffle(files)
+    kind = "parquet" if files[0].endswith(".parquet") else "json"
+    stream = load_dataset(kind, data_files=files, split="train", streaming=True)
+    docs = []
+    for row in stream:
+        if "url" not in row or "text" not in row:
+            raise KeyError(f"{snapshot_dir}: rows need 'text' and 'url' fields, got {sorted(row)}")
+        docs.append({"text": row["text"], "url": row["url"], "source_id": row["url"].split("/")[2]
+                     if "://" in row["url"] else row["url"], "reliable": None, "group": None})
+        if len(docs) >= n_docs:
+            break
+    return docs

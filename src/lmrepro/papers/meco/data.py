@@ -1,12 +1,13 @@
 """MeCo's sequence format (paper §2): [BOS] + tok("URL: {domain}\\n\\n") + tok(doc) + [EOS], loss mask 0 on BOS and
-the template. Word-level tokens stand in for the template's characters: "URL:" "<domain>" "<nl2>" where <nl2> is
-the blank line. One document per row (right padding), so no row attends across documents in either arm.
+the template. The template is config (`pack.template`): at `small` the word-level tokens "URL:" "<domain>" "<nl2>"
+stand in for its characters (<nl2> is the blank line); at `paper` it is the paper's string byte for byte.
+One document per row (right padding), so no row attends across documents in either arm.
 """
 from __future__ import annotations
 
 import torch
 
-URL_TEMPLATE = "URL: {domain} <nl2>"
+SMALL_TEMPLATE = "URL: {domain} <nl2>"
 TEMPLATE_WORDS = ["URL:", "<nl2>"]
 
 
@@ -16,12 +17,13 @@ def domain_of(url: str) -> str:
     return rest.split("/", 1)[0]
 
 
-def encode_doc(tokenizer, text: str, url: str | None, max_len: int) -> tuple[list[int], list[int]]:
+def encode_doc(tokenizer, text: str, url: str | None, max_len: int,
+               template: str = SMALL_TEMPLATE) -> tuple[list[int], list[int]]:
     """input_ids and loss mask for one document, with the URL template when `url` is given."""
     ids = [tokenizer.bos_token_id]
     mask = [0]
     if url is not None:
-        prefix = tokenizer.encode(URL_TEMPLATE.format(domain=domain_of(url)), add_special_tokens=False)
+        prefix = tokenizer.encode(template.format(domain=domain_of(url)), add_special_tokens=False)
         ids += prefix
         mask += [0] * len(prefix)
     body = tokenizer.encode(text, add_special_tokens=False) + [tokenizer.eos_token_id]
@@ -32,14 +34,15 @@ def encode_doc(tokenizer, text: str, url: str | None, max_len: int) -> tuple[lis
     return ids, mask
 
 
-def pack_rows(tokenizer, docs: list[dict], with_url: bool, max_len: int) -> dict[str, torch.Tensor]:
+def pack_rows(tokenizer, docs: list[dict], with_url: bool, max_len: int,
+              template: str = SMALL_TEMPLATE) -> dict[str, torch.Tensor]:
     """One document per row, right-padded: input_ids, attention_mask, loss_mask ([n_docs, max_len])."""
     n = len(docs)
     input_ids = torch.full((n, max_len), tokenizer.pad_token_id, dtype=torch.long)
     attention = torch.zeros((n, max_len), dtype=torch.long)
     loss_mask = torch.zeros((n, max_len), dtype=torch.long)
     for i, doc in enumerate(docs):
-        ids, mask = encode_doc(tokenizer, doc["text"], doc["url"] if with_url else None, max_len)
+        ids, mask = encode_doc(tokenizer, doc["text"], doc["url"] if with_url else None, max_len, template)
         input_ids[i, : len(ids)] = torch.tensor(ids)
         attention[i, : len(ids)] = 1
         loss_mask[i, : len(ids)] = torch.tensor(mask)

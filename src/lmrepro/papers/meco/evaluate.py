@@ -19,7 +19,7 @@ from safetensors.torch import load_file
 from lmrepro.common.models import load_model, load_tokenizer
 from lmrepro.common.stage import Stage
 from lmrepro.common.train import masked_lm_loss
-from lmrepro.papers.meco.data import URL_TEMPLATE
+from lmrepro.papers.meco.pack import PackConfig
 from lmrepro.worlds.sources import CLOZE
 
 ARMS = ("baseline", "meco_stage1", "meco")
@@ -31,17 +31,18 @@ class EvalConfig:
 
 
 @torch.no_grad()
-def p_true(model, tokenizer, world: dict, domains: list[str], batch_size: int) -> float:
+def p_true(model, tokenizer, world: dict, domains: list[str], batch_size: int, template: str) -> float:
     """Mean over entities, relations and the given prefixes (None = no prefix) of p(true value | cloze)."""
     probs = []
-    for relation, template in CLOZE.items():
+    for relation, template_cloze in CLOZE.items():
         cand_ids = torch.tensor(tokenizer.convert_tokens_to_ids(world["values"][relation]))
         prompts, targets = [], []
         for entity, name in enumerate(world["names"]):
-            for domain in domains:
-                prefix = "" if domain is None else URL_TEMPLATE.format(domain=domain) + " "
-                prompts.append([tokenizer.bos_token_id] + tokenizer.encode(prefix + template.format(name=name),
-                                                                           add_special_tokens=False))
+            cloze = tokenizer.encode(template_cloze.format(name=name), add_special_tokens=False)
+            for domain in domains:  # tokenized exactly as in training: [BOS] + tok(template) + tok(text)
+                prefix = [] if domain is None else tokenizer.encode(template.format(domain=domain),
+                                                                    add_special_tokens=False)
+                prompts.append([tokenizer.bos_token_id] + prefix + cloze)
                 targets.append(world["truth"][relation][entity])
         for i in range(0, len(prompts), batch_size):
             chunk = prompts[i:i + batch_size]
@@ -70,7 +71,11 @@ def heldout_loss(model, rows: dict, batch_size: int) -> float:
 def main() -> None:
     with Stage.from_argv("meco", "evaluate") as st:
         cfg = st.params("evaluate", EvalConfig)
+        template = st.params("pack", PackConfig).template  # byte-for-byte the training template
         corpus = st.inp("corpus")
+        if not (corpus / "world.json").is_file():
+            raise SystemExit(f"meco.evaluate: {corpus} has no world.json. The synthetic-world probes need the "
+                             "`small`/`ci` corpus; paper-scale evaluation (OLMES 5-shot) is not implemented here.")
         world = json.loads((corpus / "world.json").read_text())
         tokenizer = load_tokenizer(corpus / "tokenizer")
         heldout = load_file(str(st.inp("heldout")))
@@ -82,7 +87,7 @@ def main() -> None:
         for arm in ARMS:
             model = load_model(st.inp(arm)).eval()
             for prefix, domains in prefixes.items():
-                m[f"p_true_{arm}_{prefix}"] = p_true(model, tokenizer, world, domains, cfg.batch_size)
+                m[f"p_true_{arm}_{prefix}"] = p_true(model, tokenizer, world, domains, cfg.batch_size, template)
             m[f"heldout_loss_{arm}"] = heldout_loss(model, heldout, cfg.batch_size)
         m["steer_gap_meco"] = m["p_true_meco_reliable"] - m["p_true_meco_unreliable"]
         m["steer_gap_baseline_abs"] = abs(m["p_true_baseline_reliable"] - m["p_true_baseline_unreliable"])

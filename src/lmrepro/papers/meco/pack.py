@@ -13,7 +13,7 @@ from safetensors.torch import save_file
 from lmrepro.common.io import atomic_file, read_jsonl
 from lmrepro.common.models import load_tokenizer
 from lmrepro.common.stage import Stage
-from lmrepro.papers.meco.data import pack_rows
+from lmrepro.papers.meco.data import SMALL_TEMPLATE, pack_rows
 
 ARMS = {"plain": ("stage1", False), "meco": ("stage1", True), "cooldown": ("cooldown", False),
         "heldout": ("heldout", False)}
@@ -23,6 +23,7 @@ ARMS = {"plain": ("stage1", False), "meco": ("stage1", True), "cooldown": ("cool
 class PackConfig:
     arm: str = "plain"
     max_len: int = 64  # context length (spec: Small scale / Model, ctx 64)
+    template: str = SMALL_TEMPLATE  # paper §2: "URL: {domain}\n\n" (word-level stand-in at small)
 
     def check(self, where: str) -> None:
         if self.arm not in ARMS:
@@ -35,7 +36,7 @@ def main() -> None:
         corpus = st.inp("corpus")
         split, with_url = ARMS[cfg.arm]
         tokenizer = load_tokenizer(corpus / "tokenizer")
-        rows = pack_rows(tokenizer, read_jsonl(corpus / f"{split}.jsonl"), with_url, cfg.max_len)
+        rows = pack_rows(tokenizer, read_jsonl(corpus / f"{split}.jsonl"), with_url, cfg.max_len, cfg.template)
         with atomic_file(st.out("rows")) as tmp:
             save_file(rows, str(tmp))
         st.log_metrics({"rows": rows["input_ids"].size(0), "loss_tokens": int(rows["loss_mask"].sum()),

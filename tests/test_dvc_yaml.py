@@ -10,7 +10,7 @@ def test_dvc_yaml_in_sync():
 
 def test_dvc_yaml_has_a_stage_per_paper_and_scale():
     stages = yaml.safe_load((REPO / "dvc.yaml").read_text())["stages"]
-    assert set(stages) == {f"{p}@{s}" for p in PAPERS for s in ("ci", "small", "paper")}
-    stage = stages["meco@small"]
+    assert set(stages) == {f"{p}-{s}" for p in PAPERS for s in ("ci", "small", "paper")}
+    stage = stages["meco-small"]
     assert "-- meco" in stage["cmd"] and "scale=small" in stage["cmd"]
     assert "config/papers/meco.yaml" in stage["params"][0]

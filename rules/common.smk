@@ -16,7 +16,7 @@ SCALE = config["scale"]
 BASE_SEED = int(config["seed"])
 ROOT = Path(workflow.basedir)
 # Every paper config is validated now, before any job runs (a bad key fails the whole invocation).
-PAPERS = {slug: cfglib.load_paper_config(cfglib.paper_config_path(slug), SCALE) for slug in registry.papers(ROOT)}
+PAPERS = {slug: cfglib.load_paper_config(cfglib.paper_config_path(slug, ROOT), SCALE) for slug in registry.papers(ROOT)}
 for _slug in config["papers"]:
     if _slug not in PAPERS:
         raise ValueError(f"config/config.yaml: papers lists {_slug!r}, which has no config/papers/{_slug}.yaml")

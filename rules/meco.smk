@@ -5,7 +5,7 @@
 rule meco_gen_corpus:
     input:
         unpack(hub_inputs("meco", "corpus", "tokenizer")),
-        code=code("meco", "gen_corpus"),
+        code=code("meco", "gen_corpus") + ["src/lmrepro/worlds/sources.py"],
     output:
         data=directory("data/{scale}/meco/seed{seed}/corpus"),
         metrics="data/{scale}/meco/seed{seed}/corpus.metrics.json",

@@ -61,8 +61,13 @@ def validate(doc: Any, schema_name: str, source: str | Path) -> None:
         raise ConfigError(f"{source} is invalid:\n" + "\n".join(lines))
 
 
-def paper_config_path(slug: str) -> Path:
-    return REPO_ROOT / "config" / "papers" / f"{slug}.yaml"
+def paper_config_path(slug: str, root: str | Path | None = None) -> Path:
+    """config/papers/<slug>.yaml under `root`; by default the workflow directory a job runs in (its cwd) when
+    it has one, else this checkout."""
+    if root is None:
+        local = Path.cwd() / "config" / "papers" / f"{slug}.yaml"
+        return local if local.is_file() else REPO_ROOT / "config" / "papers" / f"{slug}.yaml"
+    return Path(root) / "config" / "papers" / f"{slug}.yaml"
 
 
 def load_paper_config(path: str | Path, scale: str) -> dict:

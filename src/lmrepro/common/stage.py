@@ -125,6 +125,7 @@ class Stage:
             "data_hash": io.content_hash(list(self.inputs.values())),
         }
         io.write_json(self.out("metrics"), record)
+        t_tracking = time.time()
         if os.environ.get("LMREPRO_TRACKING", "1") != "0":
             try:
                 run_id = tracking.log_run(
@@ -138,5 +139,7 @@ class Stage:
                       f"{len(self.metrics)} metrics, {sum(map(len, self.curves.values()))} curve points, params "
                       f"of {self.paper}.{self.stage} seed {self.seed}. metrics.json is complete at "
                       f"{self.out('metrics')}", file=sys.stderr)
-        print(f"[lmrepro] {self.paper}.{self.stage} done in {time.time() - self._t0:.1f}s", file=sys.stderr)
+        now = time.time()
+        print(f"[lmrepro] {self.paper}.{self.stage} done in {now - self._t0:.1f}s "
+              f"(tracking {now - t_tracking:.2f}s)", file=sys.stderr)
         return False

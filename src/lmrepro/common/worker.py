@@ -108,6 +108,10 @@ def serve(path: str, parent_pid: int | None = None, idle_exit_s: float = 3600.0)
 
     for name in PRELOAD:
         importlib.import_module(name)
+    if os.environ.get("MLFLOW_TRACKING_URI"):
+        from lmrepro.common.tracking import warm_store
+
+        warm_store(os.environ["MLFLOW_TRACKING_URI"])
     if os.path.exists(path):
         os.unlink(path)
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)

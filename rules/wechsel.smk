@@ -1,0 +1,246 @@
+# WECHSEL (spec ../shared/papers/wechsel.md). Shared by all seeds, from the base seed (`--config seed=N`):
+#   prep_source (the English side of the world) -> train_source_lm (small/ci; paper: the gpt2 hub snapshot)
+# per seed (each seed = a new target language of that world, as the paper transfers one GPT-2 to many languages):
+#   prep -> train_tgt_tokenizer, static_embeddings -> wechsel_init, baselines {randemb_body, fullrand}
+#   -> train_target {wechsel, randemb_body, fullrand} -> evaluate -> report (all seeds)
+
+WECHSEL_WORLD = "src/lmrepro/worlds/conlang.py"
+WECHSEL_RUNS = "results/{scale}/wechsel/runs/seed{seed}"
+
+
+def wechsel_hub(kind, name):
+    """True when the paper config at this scale names a hub snapshot for `name` (then it replaces a rule)."""
+    return name in PAPERS["wechsel"].get("hub", {}).get(kind, {})
+
+
+def wechsel_en(wildcards):
+    """The English corpus, prepared once from the base seed."""
+    return f"data/{wildcards.scale}/wechsel/source_seed{BASE_SEED}"
+
+
+def wechsel_source(wildcards):
+    """The English source LM (+ T_s): the hub snapshot where the config names one (paper), else the tiny LM
+    pretrained once from the base seed."""
+    if wechsel_hub("models", "source"):
+        return hub_model("wechsel", "source")
+    return f"results/{wildcards.scale}/wechsel/runs/source_seed{BASE_SEED}/model"
+
+
+rule wechsel_prep_source:
+    input:
+        unpack(hub_inputs("wechsel", "en_text")),
+        code=code("wechsel", "prep_source", "prep") + [WECHSEL_WORLD],
+    output:
+        data=directory("data/{scale}/wechsel/source_seed{seed}"),
+        metrics="data/{scale}/wechsel/source_seed{seed}.metrics.json",
+    params:
+        args=stage_args,
+        cfg=cfg_hash("wechsel", "world", "corpus"),
+    log:
+        "logs/{scale}/wechsel/source_seed{seed}/prep_source.log",
+    threads: 1
+    resources:
+        runtime=res("wechsel", "prep", "runtime", 5),
+        mem_mb=res("wechsel", "prep", "mem_mb", 2000),
+    shell:
+        "lmrepro stage wechsel.prep_source {params.args} > {log} 2>&1"
+
+
+rule wechsel_train_source_lm:
+    input:
+        code=code("wechsel", "train_source_lm", "data"),
+        data="data/{scale}/wechsel/source_seed{seed}",
+    output:
+        model=directory("results/{scale}/wechsel/runs/source_seed{seed}/model"),
+        metrics="results/{scale}/wechsel/runs/source_seed{seed}/train_source_lm.json",
+    params:
+        args=stage_args,
+        cfg=cfg_hash("wechsel", "tokenizer", "lm_data", "model", "source_lm"),
+    log:
+        "logs/{scale}/wechsel/source_seed{seed}/train_source_lm.log",
+    threads: 2
+    resources:
+        runtime=res("wechsel", "train_source_lm", "runtime", 10),
+        mem_mb=res("wechsel", "train_source_lm", "mem_mb", 2000),
+        gpu=res("wechsel", "train_source_lm", "gpu", 0),
+    shell:
+        "lmrepro stage wechsel.train_source_lm {params.args} > {log} 2>&1"
+
+
+rule wechsel_prep:
+    input:
+        unpack(hub_inputs("wechsel", "tgt_text")),
+        code=code("wechsel", "prep", "method") + [WECHSEL_WORLD],
+        en=wechsel_en,
+    output:
+        data=directory("data/{scale}/wechsel/seed{seed}/prep"),
+        metrics="data/{scale}/wechsel/seed{seed}/prep.metrics.json",
+    params:
+        args=stage_args,
+        cfg=cfg_hash("wechsel", "world", "corpus"),
+    log:
+        "logs/{scale}/wechsel/seed{seed}/prep.log",
+    threads: 1
+    resources:
+        runtime=res("wechsel", "prep", "runtime", 5),
+        mem_mb=res("wechsel", "prep", "mem_mb", 2000),
+    shell:
+        "lmrepro stage wechsel.prep {params.args} > {log} 2>&1"
+
+
+rule wechsel_train_tgt_tokenizer:
+    input:
+        code=code("wechsel", "train_tgt_tokenizer", "train_source_lm", "data"),
+        data="data/{scale}/wechsel/seed{seed}/prep",
+    output:
+        tokenizer=directory(WECHSEL_RUNS + "/tgt_tokenizer"),
+        metrics=WECHSEL_RUNS + "/train_tgt_tokenizer.json",
+    params:
+        args=stage_args,
+        cfg=cfg_hash("wechsel", "tokenizer"),
+    log:
+        "logs/{scale}/wechsel/seed{seed}/train_tgt_tokenizer.log",
+    threads: 1
+    resources:
+        runtime=res("wechsel", "train_tgt_tokenizer", "runtime", 5),
+        mem_mb=res("wechsel", "train_tgt_tokenizer", "mem_mb", 2000),
+    shell:
+        "lmrepro stage wechsel.train_tgt_tokenizer {params.args} > {log} 2>&1"
+
+
+rule wechsel_static_embeddings:
+    input:
+        code=code("wechsel", "static_embeddings", "data"),
+        en=wechsel_en,
+        data="data/{scale}/wechsel/seed{seed}/prep",
+    output:
+        static=directory(WECHSEL_RUNS + "/static"),
+        metrics=WECHSEL_RUNS + "/static_embeddings.json",
+    params:
+        args=stage_args,
+        cfg=cfg_hash("wechsel", "static"),
+    log:
+        "logs/{scale}/wechsel/seed{seed}/static_embeddings.log",
+    threads: res("wechsel", "static_embeddings", "threads", 1)
+    resources:
+        runtime=res("wechsel", "static_embeddings", "runtime", 5),
+        mem_mb=res("wechsel", "static_embeddings", "mem_mb", 2000),
+    shell:
+        "lmrepro stage wechsel.static_embeddings {params.args} > {log} 2>&1"
+
+
+rule wechsel_init:
+    input:
+        code=code("wechsel", "wechsel_init", "method"),
+        source=wechsel_source,
+        tgt_tokenizer=WECHSEL_RUNS + "/tgt_tokenizer",
+        static=WECHSEL_RUNS + "/static",
+        data="data/{scale}/wechsel/seed{seed}/prep",
+    output:
+        model=directory(WECHSEL_RUNS + "/init_wechsel"),
+        info=WECHSEL_RUNS + "/wechsel_info.json",
+        metrics=WECHSEL_RUNS + "/wechsel_init.json",
+    params:
+        args=stage_args,
+        cfg=cfg_hash("wechsel", "wechsel"),
+    log:
+        "logs/{scale}/wechsel/seed{seed}/wechsel_init.log",
+    threads: 1
+    resources:
+        runtime=res("wechsel", "wechsel_init", "runtime", 5),
+        mem_mb=res("wechsel", "wechsel_init", "mem_mb", 2000),
+    shell:
+        "lmrepro stage wechsel.wechsel_init {params.args} > {log} 2>&1"
+
+
+rule wechsel_baselines:
+    input:
+        code=code("wechsel", "baselines", "wechsel_init", "method"),
+        source=wechsel_source,
+        tgt_tokenizer=WECHSEL_RUNS + "/tgt_tokenizer",
+    output:
+        randemb_body=directory(WECHSEL_RUNS + "/init_randemb_body"),
+        fullrand=directory(WECHSEL_RUNS + "/init_fullrand"),
+        metrics=WECHSEL_RUNS + "/baselines.json",
+    params:
+        args=stage_args,
+    log:
+        "logs/{scale}/wechsel/seed{seed}/baselines.log",
+    threads: 1
+    resources:
+        runtime=res("wechsel", "baselines", "runtime", 5),
+        mem_mb=res("wechsel", "baselines", "mem_mb", 2000),
+    shell:
+        "lmrepro stage wechsel.baselines {params.args} > {log} 2>&1"
+
+
+rule wechsel_train_target:
+    input:
+        code=code("wechsel", "train_target", "data"),
+        init=WECHSEL_RUNS + "/init_{arm}",
+        data="data/{scale}/wechsel/seed{seed}/prep",
+    output:
+        model=directory(WECHSEL_RUNS + "/target_{arm}"),
+        metrics=WECHSEL_RUNS + "/train_target_{arm}.json",
+    params:
+        args=stage_args,
+        cfg=cfg_hash("wechsel", "lm_data", "target", "run"),
+        launcher=launcher("wechsel", "train_target"),
+    wildcard_constraints:
+        arm="wechsel|randemb_body|fullrand",
+    log:
+        "logs/{scale}/wechsel/seed{seed}/train_target_{arm}.log",
+    threads: 1
+    resources:
+        runtime=res("wechsel", "train_target", "runtime", 10),
+        mem_mb=res("wechsel", "train_target", "mem_mb", 2000),
+        gpu=res("wechsel", "train_target", "gpu", 0),
+    shell:
+        "{params.launcher} wechsel.train_target {params.args} --set run.arm={wildcards.arm} > {log} 2>&1"
+
+
+rule wechsel_evaluate:
+    input:
+        code=code("wechsel", "evaluate"),
+        wechsel=WECHSEL_RUNS + "/train_target_wechsel.json",
+        randemb_body=WECHSEL_RUNS + "/train_target_randemb_body.json",
+        fullrand=WECHSEL_RUNS + "/train_target_fullrand.json",
+    output:
+        metrics=WECHSEL_RUNS + "/evaluate.json",
+    params:
+        args=stage_args,
+        cfg=cfg_hash("wechsel", "evaluate"),
+    log:
+        "logs/{scale}/wechsel/seed{seed}/evaluate.log",
+    threads: 1
+    shell:
+        "lmrepro stage wechsel.evaluate {params.args} > {log} 2>&1"
+
+
+rule wechsel_report:
+    input:
+        unpack(
+            report_inputs(
+                "wechsel",
+                {
+                    "evaluate": WECHSEL_RUNS + "/evaluate.json",
+                    "wechsel_init": WECHSEL_RUNS + "/wechsel_init.json",
+                    "train_target_wechsel": WECHSEL_RUNS + "/train_target_wechsel.json",
+                    "train_target_randemb_body": WECHSEL_RUNS + "/train_target_randemb_body.json",
+                    "train_target_fullrand": WECHSEL_RUNS + "/train_target_fullrand.json",
+                },
+            )
+        ),
+    output:
+        claims="results/{scale}/wechsel/claims.json",
+        metrics="results/{scale}/wechsel/metrics.json",
+        curves="results/{scale}/wechsel/curves.csv",
+        plot="results/{scale}/wechsel/plot.png",
+    params:
+        args=stage_args,
+        claims=lambda wc: json.dumps(PAPERS["wechsel"]["claims"], sort_keys=True),
+    log:
+        "logs/{scale}/wechsel/report.log",
+    threads: 1
+    shell:
+        "lmrepro stage lmrepro.common.report --paper wechsel {params.args} > {log} 2>&1"

@@ -1,0 +1,77 @@
+"""Language-model data for WECHSEL: sentences -> one token stream -> fixed-length blocks; perplexity.
+
+Sentences are tokenized one by one and joined with the EOS token (the paper trains GPT-2 on concatenated OSCAR
+text in 1024-token blocks; here blocks are `block_size` tokens). Batches are random blocks at seeded offsets, a
+pure function of (seed, step), so every arm of a seed sees exactly the same target-language batches.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+
+
+@dataclass
+class LMDataConfig:
+    batch_size: int = 32  # spec: Small scale, batch 32 (paper: 512 via accumulation, Appendix)
+    block_size: int = 64  # spec: n_positions 64 (paper: 1024)
+    eval_blocks: int = 128  # held-out blocks for perplexity (non-overlapping, from the start of the stream)
+
+
+def read_lines(path: str | Path) -> list[str]:
+    return [line for line in Path(path).read_text().splitlines() if line.strip()]
+
+
+def token_stream(tokenizer, sentences: list[str]) -> torch.Tensor:
+    eos = tokenizer.eos_token_id
+    ids: list[int] = []
+    for enc in tokenizer(sentences, add_special_tokens=False)["input_ids"]:
+        ids += enc + [eos]
+    return torch.tensor(ids, dtype=torch.long)
+
+
+def batch_fn(stream: torch.Tensor, cfg: LMDataConfig, seed: int):
+    """get_batch(step): `batch_size` blocks starting at offsets drawn from a generator seeded by (seed, step)."""
+    n = stream.numel() - cfg.block_size
+    if n <= 0:
+        raise ValueError(f"token stream of {stream.numel()} tokens is shorter than one block of {cfg.block_size}")
+
+    def get_batch(step: int) -> dict[str, torch.Tensor]:
+        starts = np.random.default_rng([seed, step]).integers(0, n, cfg.batch_size)
+        return {"input_ids": torch.stack([stream[s:s + cfg.block_size] for s in starts.tolist()])}
+
+    return get_batch
+
+
+def eval_blocks(stream: torch.Tensor, cfg: LMDataConfig) -> torch.Tensor:
+    n = min(cfg.eval_blocks, stream.numel() // cfg.block_size)
+    if n == 0:
+        raise ValueError(f"held-out stream of {stream.numel()} tokens has no full block of {cfg.block_size}")
+    return stream[: n * cfg.block_size].view(n, cfg.block_size)
+
+
+def lm_loss(model, batch):
+    """Mean next-token cross-entropy over every position of the block."""
+    logits = model(input_ids=batch["input_ids"]).logits
+    targets = batch["input_ids"][:, 1:]
+    loss = torch.nn.functional.cross_entropy(logits[:, :-1].reshape(-1, logits.size(-1)).float(),
+                                             targets.reshape(-1))
+    return loss, {}
+
+
+@torch.no_grad()
+def perplexity(model, blocks: torch.Tensor, batch_size: int = 64) -> float:
+    """Token-level perplexity exp(mean NLL) over all predicted positions of the held-out blocks."""
+    device = next(model.parameters()).device
+    total, count = 0.0, 0
+    for i in range(0, blocks.size(0), batch_size):
+        ids = blocks[i:i + batch_size].to(device)
+        logits = model(input_ids=ids).logits[:, :-1].float()
+        nll = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.size(-1)), ids[:, 1:].reshape(-1),
+                                                reduction="sum")
+        total += float(nll)
+        count += ids[:, 1:].numel()
+    return math.exp(total / count)

@@ -1,0 +1,49 @@
+"""Static word embeddings for both languages (spec: DAG 4): gensim Word2Vec, the paper's no-subword-info path.
+
+    lmrepro stage wechsel.static_embeddings --scale small --seed 0 --in en=data/small/wechsel/source_seed0 \
+        --in data=data/small/wechsel/seed0/prep --out static=results/small/wechsel/runs/seed0/static --out metrics=...
+
+The paper uses pretrained 300-d CC fastText vectors (§3.2); at small scale both languages get Word2Vec trained on
+the prepared corpora (spec: dim 64, 10 epochs), single worker and seeded, so the vectors are reproducible.
+Output directory: en.w2v and tgt.w2v (gensim `Word2Vec.save`; word counts kept for the frequency weights).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lmrepro.common.io import atomic_dir
+from lmrepro.common.seeding import derive_seed
+from lmrepro.common.stage import Stage
+from lmrepro.papers.wechsel.data import read_lines
+
+
+@dataclass
+class StaticConfig:
+    vector_size: int = 64  # spec: dim 64 (paper: 300-d fastText)
+    epochs: int = 10  # spec: 10 epochs
+    window: int = 5
+    min_count: int = 1  # keep every word: rare lemmas still need a vector
+    sg: int = 1  # skip-gram (1) or CBOW (0)
+    negative: int = 5
+    workers: int = 1  # 1 = bit-reproducible (gensim is only deterministic single-threaded)
+
+
+def main() -> None:
+    with Stage.from_argv("wechsel", "static_embeddings") as st:
+        cfg = st.params("static", StaticConfig)
+        from gensim.models import Word2Vec
+
+        metrics = {}
+        with atomic_dir(st.out("static")) as tmp:
+            for lang, corpus in (("en", st.inp("en")), ("tgt", st.inp("data"))):
+                sentences = [s.split() for s in read_lines(corpus / f"{lang}_train.txt")]
+                model = Word2Vec(sentences, vector_size=cfg.vector_size, epochs=cfg.epochs, window=cfg.window,
+                                 min_count=cfg.min_count, sg=cfg.sg, negative=cfg.negative, workers=cfg.workers,
+                                 seed=derive_seed(st.seed, "w2v", lang) % (2**31))
+                model.save(str(tmp / f"{lang}.w2v"))
+                metrics[f"vocab_{lang}"] = len(model.wv)
+        st.log_metrics(metrics)
+
+
+if __name__ == "__main__":
+    main()

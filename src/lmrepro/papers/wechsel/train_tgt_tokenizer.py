@@ -1,0 +1,30 @@
+"""Train the target tokenizer T_t: the source tokenizer's algorithm (byte-level BPE) and vocabulary size
+(`tokenizer.vocab_size`, shared with T_s), on target-language text (paper §3.1; spec: Method 1, DAG 3).
+
+    lmrepro stage wechsel.train_tgt_tokenizer --scale small --seed 0 --in data=data/small/wechsel/seed0/prep \
+        --out tokenizer=results/small/wechsel/runs/seed0/tgt_tokenizer --out metrics=...
+"""
+from __future__ import annotations
+
+from lmrepro.common.io import atomic_dir
+from lmrepro.common.stage import Stage
+from lmrepro.common.tokenizers import build_bpe_tokenizer
+from lmrepro.papers.wechsel.data import read_lines
+from lmrepro.papers.wechsel.train_source_lm import TokenizerConfig
+
+
+def main() -> None:
+    with Stage.from_argv("wechsel", "train_tgt_tokenizer") as st:
+        cfg = st.params("tokenizer", TokenizerConfig)
+        sentences = read_lines(st.inp("data") / "tgt_train.txt")
+        tokenizer = build_bpe_tokenizer(sentences, cfg.vocab_size)
+        with atomic_dir(st.out("tokenizer")) as tmp:
+            tokenizer.save_pretrained(tmp)
+        sample = sentences[: min(2000, len(sentences))]
+        n_words = sum(len(s.split()) for s in sample)
+        n_tokens = sum(len(x) for x in tokenizer(sample, add_special_tokens=False)["input_ids"])
+        st.log_metrics({"vocab_size": len(tokenizer), "tokens_per_word": n_tokens / n_words})
+
+
+if __name__ == "__main__":
+    main()

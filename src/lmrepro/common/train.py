@@ -5,7 +5,7 @@
 - `loss_fn(model, batch) -> (loss, {name: float})`: the method's objective (LM loss with a mask, InfoNCE, ...).
 - `get_batch(step) -> batch`: a pure function of (seed, step), so a resumed run sees exactly the batches an
   uninterrupted one would, with no data-loader state to save.
-- Optimisation: AdamW, linear warmup then cosine (or constant) decay to `min_lr_ratio` over `schedule_steps`
+- Optimisation: AdamW (or RMSprop / SGD), linear warmup then cosine (or constant) decay to `min_lr_ratio` over `schedule_steps`
   (which may exceed `steps`: MeCo stage 1 stops at 90% of a schedule that its cooldown finishes).
 - Checkpoints: every `ckpt_every` steps to `<out_dir>.resume/` (weights, optimizer, scheduler, RNG, step); a
   rerun of a killed job resumes from it; it is removed once the final model is saved. `resume_from` continues
@@ -44,6 +44,7 @@ class TrainConfig:
     log_every: int = 10
     ckpt_every: int = 0
     mixed_precision: str = "no"  # no | bf16 | fp16
+    optimizer: str = "adamw"  # adamw | rmsprop | sgd (momentum beta1)
 
     def check(self, where: str) -> None:
         if self.steps < 0:
@@ -52,6 +53,8 @@ class TrainConfig:
             raise ValueError(f"{where}.lr must be > 0, got {self.lr}")
         if self.schedule not in ("cosine", "constant", "linear"):
             raise ValueError(f"{where}.schedule must be cosine, constant or linear, got {self.schedule!r}")
+        if self.optimizer not in ("adamw", "rmsprop", "sgd"):
+            raise ValueError(f"{where}.optimizer must be adamw, rmsprop or sgd, got {self.optimizer!r}")
         if self.grad_accum < 1:
             raise ValueError(f"{where}.grad_accum must be >= 1, got {self.grad_accum}")
 
@@ -78,7 +81,12 @@ def make_optimizer(model, cfg: TrainConfig):
         if p.requires_grad:
             (no_decay if p.ndim < 2 or "norm" in name.lower() else decay).append(p)
     groups = [{"params": decay, "weight_decay": cfg.weight_decay}, {"params": no_decay, "weight_decay": 0.0}]
-    optimizer = torch.optim.AdamW(groups, lr=cfg.lr, betas=(cfg.beta1, cfg.beta2))
+    if cfg.optimizer == "adamw":
+        optimizer = torch.optim.AdamW(groups, lr=cfg.lr, betas=(cfg.beta1, cfg.beta2))
+    elif cfg.optimizer == "rmsprop":
+        optimizer = torch.optim.RMSprop(groups, lr=cfg.lr, alpha=cfg.beta2)
+    else:
+        optimizer = torch.optim.SGD(groups, lr=cfg.lr, momentum=cfg.beta1)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda(cfg))
     return optimizer, scheduler
 
@@ -155,7 +163,9 @@ def train(model, loss_fn: Callable[[Any, Any], tuple[torch.Tensor, dict]], get_b
     bar = tqdm(range(start, cfg.steps), desc=desc, mininterval=2.0, disable=not accelerator.is_main_process)
     for step in bar:
         for micro in range(cfg.grad_accum):
-            batch = get_batch(step * cfg.grad_accum + micro)
+            # micro-batch index: distinct per process under `accelerate launch`, unchanged on one process
+            index = (step * cfg.grad_accum + micro) * accelerator.num_processes + accelerator.process_index
+            batch = get_batch(index)
             batch = {k: v.to(accelerator.device) if torch.is_tensor(v) else v for k, v in batch.items()}
             with accelerator.accumulate(model):
                 loss, extras = loss_fn(model, batch)

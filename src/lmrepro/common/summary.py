@@ -39,7 +39,8 @@ def render(scale: str, claims_files: list[Path], out: Path) -> str:
             held += c["holds"]
             seeds = ", ".join(f"{s}: {_fmt(v)}" for s, v in c["per_seed"].items())
             verdict = "holds" if c["holds"] else "**does not hold**"
-            lines.append(f"| {doc['paper']} | {c['id']} | {c['statement']} | {_reported(c.get('reported'))} | "
+            statement = c["statement"].replace("|", "\\|")  # a literal | would split the table cell
+            lines.append(f"| {doc['paper']} | {c['id']} | {statement} | {_reported(c.get('reported'))} | "
                          f"{_fmt(c['mean'])} ± {_fmt(c['sd'])} ({c['agg']} {c['op']} {_fmt(c['threshold'])}) | "
                          f"{seeds} | {verdict} |")
         plot = path.parent / "plot.png"

@@ -16,6 +16,9 @@ from lmrepro import REPO_ROOT
 
 # Offline by design: MLflow's usage telemetry would try to reach the network from every job.
 os.environ.setdefault("MLFLOW_DISABLE_TELEMETRY", "true")
+# A tracking server that is down must not hold a finished job for minutes of retries (defaults: 7, 120 s).
+os.environ.setdefault("MLFLOW_HTTP_REQUEST_MAX_RETRIES", "2")
+os.environ.setdefault("MLFLOW_HTTP_REQUEST_TIMEOUT", "20")
 
 _SECRET_KEY = re.compile(r"(token|secret|password|passwd|api[_-]?key|credential)", re.I)
 

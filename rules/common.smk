@@ -3,6 +3,7 @@
 import hashlib
 import json
 import os
+import sys
 from pathlib import Path
 
 from snakemake.utils import validate
@@ -11,6 +12,9 @@ from lmrepro.common import config as cfglib
 from lmrepro.common import registry
 
 validate(config, "../workflow/schemas/config.schema.yaml")
+
+# Jobs call `lmrepro` / `accelerate`: take them from the environment Snakemake itself runs in, activated or not.
+os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
 
 SCALE = config["scale"]
 BASE_SEED = int(config["seed"])

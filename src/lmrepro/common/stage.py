@@ -43,6 +43,7 @@ class Stage:
         self.cfg, self.inputs, self.outputs = cfg, inputs, outputs
         self.threads = threads
         self.metrics: dict[str, Any] = {}
+        self.timing: dict[str, float] = {}
         self.curves: dict[str, list[tuple[int, float]]] = {}
         self.used_params: dict[str, Any] = {}
         self._t0 = time.time()
@@ -101,6 +102,11 @@ class Stage:
     def log_metrics(self, metrics: dict[str, Any]) -> None:
         self.metrics.update(metrics)
 
+    def log_timing(self, timing: dict[str, float]) -> None:
+        """Wall-clock figures (seconds, throughput): logged to MLflow as `time/<name>`, kept out of metrics.json
+        so that the same seed gives a byte-identical metrics.json."""
+        self.timing.update(timing)
+
     def log_curve(self, name: str, step: int, value: float) -> None:
         self.curves.setdefault(name, []).append((int(step), float(value)))
 
@@ -130,7 +136,9 @@ class Stage:
             try:
                 run_id = tracking.log_run(
                     paper=self.paper, stage=self.stage, scale=self.scale, seed=self.seed,
-                    params=self.used_params, metrics=self.metrics, curves=self.curves,
+                    params=self.used_params, curves=self.curves,
+                    metrics={**self.metrics, **{f"time/{k}": v for k, v in self.timing.items()},
+                             "time/stage_s": time.time() - self._t0},
                     tags={"data_hash": record["data_hash"]},
                     artifacts=[str(p) for p in self.outputs.values() if p.suffix in (".png", ".json")])
                 print(f"[lmrepro] MLflow run {run_id} logged to {tracking.default_tracking_uri()}", file=sys.stderr)

@@ -129,7 +129,8 @@ def train(model, loss_fn: Callable[[Any, Any], tuple[torch.Tensor, dict]], get_b
           log: Callable[[str, int, float], None] | None = None,
           eval_fn: Callable[[Any, int], dict] | None = None, eval_at: tuple[int, ...] = (),
           tokenizer=None, desc: str = "train") -> dict:
-    """Train `model` in place up to step `cfg.steps`; returns {"step", "loss", "tokens_per_s", "eval": {...}}."""
+    """Train `model` in place up to step `cfg.steps`; returns {"step", "loss", "eval": {step: {...}}, "timing":
+    {"train_s", "tokens_per_s"}} (timings vary run to run: pass them to `Stage.log_timing`, not metrics.json)."""
     from accelerate import Accelerator
     from tqdm.auto import tqdm
 
@@ -197,8 +198,8 @@ def train(model, loss_fn: Callable[[Any, Any], tuple[torch.Tensor, dict]], get_b
         save_state(Path(out_dir), accelerator.unwrap_model(model), optimizer, scheduler, cfg.steps, tokenizer)
         if resume_dir is not None:
             shutil.rmtree(resume_dir, ignore_errors=True)
-    return {"step": cfg.steps, "loss": last_loss, "tokens_per_s": n_tokens / elapsed if elapsed > 0 else 0.0,
-            "train_s": elapsed, "eval": evals}
+    timing = {"train_s": elapsed, "tokens_per_s": n_tokens / elapsed if elapsed > 0 else 0.0}
+    return {"step": cfg.steps, "loss": last_loss, "eval": evals, "timing": timing}
 
 
 def masked_lm_loss(logits: torch.Tensor, input_ids: torch.Tensor, loss_mask: torch.Tensor) -> torch.Tensor:

@@ -27,7 +27,8 @@ def main() -> None:
         result = train(model, lm_loss, batch_fn(rows, meco.batch_size, derive_seed(st.seed, "data", "cooldown")),
                        train_cfg, out_dir=st.out("model"), resume_from=st.inp("stage1"), log=st.log_curve,
                        tokenizer=tokenizer, desc="meco cooldown")
-        st.log_metrics({"final_loss": result["loss"], "train_s": result["train_s"], "steps": result["step"]})
+        st.log_metrics({"final_loss": result["loss"], "steps": result["step"]})
+        st.log_timing(result["timing"])
 
 
 if __name__ == "__main__":

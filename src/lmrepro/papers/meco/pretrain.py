@@ -58,8 +58,8 @@ def main() -> None:
         result = train(model, lm_loss, batch_fn(rows, meco.batch_size, derive_seed(st.seed, "data", run.arm)),
                        train_cfg, out_dir=st.out("model"), log=st.log_curve, tokenizer=tokenizer,
                        desc=f"meco {run.arm}")
-        st.log_metrics({"final_loss": result["loss"], "tokens_per_s": result["tokens_per_s"],
-                        "train_s": result["train_s"], "n_params": n_params(model), "steps": result["step"]})
+        st.log_metrics({"final_loss": result["loss"], "n_params": n_params(model), "steps": result["step"]})
+        st.log_timing(result["timing"])
 
 
 if __name__ == "__main__":

@@ -302,7 +302,7 @@ def self_train(model, tokenizer, objective: str, queries: list[dict], constituti
         result = train(model, loss_fn, get_batch, train_cfg, log=lambda n, s, v: log(n, offset + s, v),
                        desc=f"{objective} iter {t}")
         save_model(model, out_dir / f"iter{t}", tokenizer)
-        stats.update(iteration=t, final_loss=result["loss"], train_s=result["train_s"])
+        stats.update(iteration=t, final_loss=result["loss"])
         per_iter.append(stats)
         for name, value in stats.items():
             log(f"gen/{name}", offset + train_cfg.steps, float(value))

@@ -58,9 +58,9 @@ def main() -> None:
             "eos_token_id": tokenizer.eos_token_id})
         result = train(model, lm_loss, get_batch, train_cfg, log=st.log_curve, desc="sami base")
         save_model(model, st.out("model"), tokenizer)
-        st.log_metrics({"final_loss": result["loss"], "tokens_per_s": result["tokens_per_s"],
-                        "train_s": result["train_s"], "n_params": n_params(model),
+        st.log_metrics({"final_loss": result["loss"], "n_params": n_params(model),
                         "max_len": rows["input_ids"].size(1)})
+        st.log_timing(result["timing"])
 
 
 if __name__ == "__main__":

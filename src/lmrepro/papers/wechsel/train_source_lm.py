@@ -49,9 +49,9 @@ def main() -> None:
                        eval_fn=lambda m, step: {"ppl": perplexity(m, heldout)}, eval_at=(0, steps),
                        desc="wechsel source LM (en)")
         st.log_metrics({"en_ppl_final": result["eval"][steps]["ppl"], "en_ppl_init": result["eval"][0]["ppl"],
-                        "final_loss": result["loss"], "train_s": result["train_s"],
-                        "tokens_per_s": result["tokens_per_s"], "n_params": n_params(model),
+                        "final_loss": result["loss"], "n_params": n_params(model),
                         "vocab_size": len(tokenizer), "train_tokens": stream.numel()})
+        st.log_timing(result["timing"])
 
 
 if __name__ == "__main__":

@@ -47,8 +47,8 @@ def main() -> None:
                        eval_fn=lambda m, step: {"ppl": perplexity(m, heldout)}, eval_at=eval_at,
                        desc=f"wechsel target {run.arm}")
         st.log_metrics({f"ppl_step{s}": result["eval"][s]["ppl"] for s in eval_at})
-        st.log_metrics({"final_loss": result["loss"], "train_s": result["train_s"],
-                        "tokens_per_s": result["tokens_per_s"], "heldout_tokens": heldout.numel()})
+        st.log_metrics({"final_loss": result["loss"], "heldout_tokens": heldout.numel()})
+        st.log_timing(result["timing"])
         print(run.arm, {s: round(result["eval"][s]["ppl"], 2) for s in eval_at})
 
 

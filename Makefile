@@ -7,7 +7,7 @@ SCALE  ?= small
 CORES  ?= all
 STAMP  := $(VENV)/.installed
 
-.PHONY: reproduce test ui dvc-yaml dryrun clean-results
+.PHONY: reproduce test ui dvc-yaml dryrun bench
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,3 +33,6 @@ dvc-yaml: $(STAMP)
 
 dryrun: $(STAMP)
 	$(BIN)/python -m pytest -q tests/test_dryrun.py
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py

@@ -18,6 +18,7 @@ PAPERS = sorted(papers(REPO))
 
 def make_workdir(dest: Path) -> Path:
     """A copy of what a workflow run reads (the package code runs from the installed lmrepro)."""
+    dest.mkdir(parents=True, exist_ok=True)
     for name in ("Snakefile", "rules", "config", "workflow", "profiles", "src"):
         src = REPO / name
         if src.is_dir():

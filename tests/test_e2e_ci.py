@@ -75,3 +75,23 @@ def test_edit_reruns_only_affected_jobs(ci_runs):
     jobs = planned_jobs(run_snakemake(ci_runs, "-n", "--config", "scale=ci", "--", "all").stdout)
     assert "meco_pretrain" not in jobs and "meco_evaluate" in jobs, jobs
     assert not any(j.startswith(("sami", "wechsel")) for j in jobs), jobs
+
+
+def _stage_records(workdir) -> dict[str, bytes]:
+    """Every JSON record a job wrote (metrics.json files, claims.json), by path relative to the workdir."""
+    return {str(p.relative_to(workdir)): p.read_bytes()
+            for root in ("results", "data") for p in sorted((workdir / root / "ci").rglob("*.json"))}
+
+
+def test_same_seed_byte_identical_other_seed_differs(ci_runs, tmp_path_factory):
+    again = make_workdir(tmp_path_factory.mktemp("ci-again"))
+    run_snakemake(again, "-c2", "--config", "scale=ci", "--", "all")
+    first, second = _stage_records(ci_runs), _stage_records(again)
+    assert first.keys() == second.keys() and len(first) > 20
+    changed = [path for path in first if first[path] != second[path]]
+    assert not changed, f"same seed, different bytes: {changed[:5]}"
+    other = make_workdir(tmp_path_factory.mktemp("ci-seed1"))
+    run_snakemake(other, "-c2", "--config", "scale=ci", "seed=1", "--", "meco")
+    meco_seed1 = json.loads((other / "results/ci/meco/runs/seed1/evaluate.json").read_text())["metrics"]
+    meco_seed0 = json.loads(first["results/ci/meco/runs/seed0/evaluate.json"])["metrics"]
+    assert meco_seed1 != meco_seed0

@@ -139,3 +139,14 @@ def test_nearest_neighbour_accuracy_identity():
     assert (acc, n) == (1.0, 20)
     acc, _ = method.nearest_neighbour_accuracy(src, tgt, np.eye(5), gold)
     assert acc < 1.0
+
+
+def test_word_vectors_round_trip_without_pickle(tmp_path, inputs):
+    from lmrepro.papers.wechsel.data import load_word_vectors, save_word_vectors
+
+    kv = inputs["tgt_w2v"].wv
+    save_word_vectors(kv, tmp_path, "tgt")
+    loaded = load_word_vectors(tmp_path, "tgt")
+    assert list(loaded.index_to_key) == list(kv.index_to_key)
+    assert np.allclose(loaded.vectors, kv.vectors)
+    assert all(loaded.get_vecattr(w, "count") == kv.get_vecattr(w, "count") for w in kv.index_to_key)

@@ -40,9 +40,11 @@ def atomic_dir(path: str | os.PathLike) -> Iterator[Path]:
     tmp.mkdir()
     try:
         yield tmp
-        if path.exists():
-            shutil.rmtree(path)
+        old = path.with_name(f".{path.name}.old-{os.getpid()}")
+        if path.exists():  # move the old one aside first: a kill now leaves it recoverable, never neither
+            os.replace(path, old)
         os.replace(tmp, path)
+        shutil.rmtree(old, ignore_errors=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -42,6 +42,8 @@ def build_model(spec: dict[str, Any], *, vocab_size: int | None = None, special_
     family = spec.pop("family", None)
     if family is None:
         raise ValueError("model spec needs a 'family' key")
+    if family not in FAMILIES:
+        raise ValueError(f"model spec: unknown model.family {family!r} (known: {', '.join(FAMILIES)})")
     config_cls, model_cls = model_classes(family)
     if vocab_size is not None:
         spec["vocab_size"] = vocab_size
@@ -75,8 +77,16 @@ def load_model(directory: str | Path, kind: str = "causal_lm", **kwargs):
         raise FileNotFoundError(f"{directory} is not a saved model (no config.json); rerun the stage that writes it")
     if not any(directory.glob("*.safetensors")):
         raise FileNotFoundError(f"{directory} has no .safetensors weights; only safetensors checkpoints are loaded")
+    from safetensors import safe_open
     from transformers import AutoModelForCausalLM, AutoModelForMaskedLM
 
+    for weights in sorted(directory.glob("*.safetensors")):  # header and size check: a corrupt file is named
+        try:
+            with safe_open(str(weights), framework="pt"):
+                pass
+        except Exception as err:
+            raise ValueError(f"{weights} is not a readable safetensors file ({type(err).__name__}: {err}); "
+                             f"delete {directory} and rerun the stage that writes it") from err
     auto = {"causal_lm": AutoModelForCausalLM, "masked_lm": AutoModelForMaskedLM}[kind]
     return auto.from_pretrained(directory, use_safetensors=True, **kwargs)
 

@@ -110,11 +110,15 @@ def load_state(directory: Path, model, optimizer, scheduler) -> int:
     for required in ("trainer_state.pt", "trainer_state.json", "model.safetensors"):
         if not (directory / required).is_file():
             raise FileNotFoundError(f"{directory / required} is missing: {directory} is not a resumable checkpoint")
-    try:
-        state = torch.load(directory / "trainer_state.pt", weights_only=True)
-        weights = load_file(directory / "model.safetensors")
-    except Exception as err:
-        raise RuntimeError(f"checkpoint {directory} is corrupt ({type(err).__name__}: {err}); delete it") from err
+    loaded = {}
+    for name, loader in (("trainer_state.pt", lambda p: torch.load(p, weights_only=True)),
+                         ("model.safetensors", lambda p: load_file(p))):
+        try:
+            loaded[name] = loader(directory / name)
+        except Exception as err:
+            raise RuntimeError(f"checkpoint file {directory / name} is corrupt ({type(err).__name__}: {err}); "
+                               f"delete {directory} and rerun") from err
+    state, weights = loaded["trainer_state.pt"], loaded["model.safetensors"]
     model.load_state_dict(weights, strict=False)
     if getattr(model.config, "tie_word_embeddings", False):
         model.tie_weights()

@@ -178,7 +178,7 @@ def serve(path: str, parent_pid: int | None = None, idle_exit_s: float = 3600.0)
             except ProcessLookupError:
                 pass
         listener.close()
-        for p in (path, ready):
+        for p in (path, ready, path + ".log"):
             if os.path.exists(p):
                 os.unlink(p)
 

@@ -75,3 +75,32 @@ def perplexity(model, blocks: torch.Tensor, batch_size: int = 64) -> float:
         total += float(nll)
         count += ids[:, 1:].numel()
     return math.exp(total / count)
+
+
+def save_word_vectors(kv, directory, name: str) -> None:
+    """Word vectors without pickle: <name>.safetensors (the matrix) + <name>.words.json (words, counts)."""
+    import json as _json
+
+    import numpy as _np
+    from safetensors.numpy import save_file
+
+    save_file({"vectors": _np.ascontiguousarray(kv.vectors, dtype=_np.float32)}, str(directory / f"{name}.safetensors"))
+    words = list(kv.index_to_key)
+    (directory / f"{name}.words.json").write_text(_json.dumps(
+        {"words": words, "counts": [int(kv.get_vecattr(w, "count")) for w in words]}))
+
+
+def load_word_vectors(directory, name: str):
+    """gensim KeyedVectors (with the `count` attribute WECHSEL's frequency weights read) from `save_word_vectors`."""
+    import json as _json
+
+    from gensim.models import KeyedVectors
+    from safetensors.numpy import load_file
+
+    vectors = load_file(str(directory / f"{name}.safetensors"))["vectors"]
+    meta = _json.loads((directory / f"{name}.words.json").read_text())
+    kv = KeyedVectors(vector_size=vectors.shape[1])
+    kv.add_vectors(meta["words"], vectors)
+    for word, count in zip(meta["words"], meta["counts"]):
+        kv.set_vecattr(word, "count", count)
+    return kv

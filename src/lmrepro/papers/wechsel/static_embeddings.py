@@ -5,7 +5,8 @@
 
 The paper uses pretrained 300-d CC fastText vectors (§3.2); at small scale both languages get Word2Vec trained on
 the prepared corpora (spec: dim 64, 10 epochs), single worker and seeded, so the vectors are reproducible.
-Output directory: en.w2v and tgt.w2v (gensim `Word2Vec.save`; word counts kept for the frequency weights).
+Output directory: {en,tgt}.safetensors (vectors) + {en,tgt}.words.json (words and counts, for the frequency
+weights); no pickle, so a tampered artifact cannot run code when loaded.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from lmrepro.common.io import atomic_dir
 from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
-from lmrepro.papers.wechsel.data import read_lines
+from lmrepro.papers.wechsel.data import read_lines, save_word_vectors
 
 
 @dataclass
@@ -40,7 +41,7 @@ def main() -> None:
                 model = Word2Vec(sentences, vector_size=cfg.vector_size, epochs=cfg.epochs, window=cfg.window,
                                  min_count=cfg.min_count, sg=cfg.sg, negative=cfg.negative, workers=cfg.workers,
                                  seed=derive_seed(st.seed, "w2v", lang) % (2**31))
-                model.save(str(tmp / f"{lang}.w2v"))
+                save_word_vectors(model.wv, tmp, lang)
                 metrics[f"vocab_{lang}"] = len(model.wv)
         st.log_metrics(metrics)
 

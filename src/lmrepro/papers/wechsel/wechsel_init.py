@@ -21,6 +21,7 @@ import torch
 from lmrepro.common.io import write_json
 from lmrepro.common.models import load_model, load_tokenizer, save_model
 from lmrepro.common.stage import Stage
+from lmrepro.papers.wechsel.data import load_word_vectors
 from lmrepro.papers.wechsel.method import WechselConfig, align, nearest_neighbour_accuracy, read_dictionary, \
     subword_vectors, target_embeddings, unit_rows
 
@@ -48,12 +49,10 @@ def heldout_pairs(lexicon: list[dict], top_n: int) -> list[tuple[str, str]]:
 def main() -> None:
     with Stage.from_argv("wechsel", "wechsel_init") as st:
         cfg = st.params("wechsel", WechselConfig)
-        from gensim.models import Word2Vec
-
         src_tok, tgt_tok = load_tokenizer(st.inp("source")), load_tokenizer(st.inp("tgt_tokenizer"))
         model = load_model(st.inp("source"))
-        src_kv = Word2Vec.load(str(st.inp("static") / "en.w2v")).wv
-        tgt_kv = Word2Vec.load(str(st.inp("static") / "tgt.w2v")).wv
+        src_kv = load_word_vectors(st.inp("static"), "en")
+        tgt_kv = load_word_vectors(st.inp("static"), "tgt")
         data = st.inp("data")
         pairs = read_dictionary(data / "dictionary.tsv")
 

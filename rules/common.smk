@@ -183,6 +183,9 @@ def _worker_socket():
 onstart:
     from lmrepro.common import tracking
 
+    for _slug in PAPERS:  # typed hyperparameters, before any job runs (dry runs skip this: it imports torch)
+        cfglib.validate_params(_slug, PAPERS[_slug])
+
     os.environ["MLFLOW_TRACKING_URI"] = tracking.init_store(tracking.default_tracking_uri())
     if workflow.local_exec and config.get("warm_worker", True):
         from lmrepro.common import worker

@@ -166,3 +166,27 @@ def from_dict(cls: type, data: dict | None, where: str = "params") -> Any:
     if check is not None:
         check(where)
     return obj
+
+
+def validate_params(slug: str, resolved: dict) -> None:
+    """Build every `params` section of a resolved paper config into the dataclass its paper declares
+    (`lmrepro.papers.<slug>.PARAMS`), so wrong keys, types and values fail before any job runs."""
+    import importlib
+
+    registry = importlib.import_module(f"lmrepro.papers.{slug}").PARAMS
+    params = resolved.get("params", {})
+    unknown = sorted(set(params) - set(registry))
+    if unknown:
+        raise ConfigError(f"{slug}.params: unknown section(s) {', '.join(unknown)} (known: {', '.join(registry)})")
+    for section, target in registry.items():
+        where = f"{slug}.params.{section}"
+        if target == "model":
+            from lmrepro.common.models import check_model_spec
+
+            check_model_spec(params.get(section) or {}, where)
+            continue
+        module, name = target.split(":")
+        try:
+            from_dict(getattr(importlib.import_module(module), name), params.get(section), where)
+        except ValueError as err:  # a dataclass check() names its key
+            raise ConfigError(str(err)) from err

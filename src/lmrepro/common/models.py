@@ -36,6 +36,20 @@ def model_classes(family: str) -> tuple[type, type]:
     return getattr(config_module, config_name), getattr(module, model_name)
 
 
+def check_model_spec(spec: dict[str, Any], where: str = "model") -> None:
+    """Fail early, naming the key, on an unknown family or config key (imports only the config class)."""
+    if not isinstance(spec, dict) or "family" not in spec:
+        raise ValueError(f"{where}: expected a mapping with a 'family' key, got {spec!r}")
+    family = spec["family"]
+    if family not in FAMILIES:
+        raise ValueError(f"{where}: unknown model.family {family!r} (known: {', '.join(FAMILIES)})")
+    module_name, config_name, _ = FAMILIES[family]
+    config_cls = getattr(importlib.import_module(module_name.replace("modeling_", "configuration_")), config_name)
+    unknown = sorted(set(spec) - {"family", "attn_implementation"} - set(config_cls().to_dict()))
+    if unknown:
+        raise ValueError(f"{where}: unknown {family} config key(s): {', '.join(unknown)}")
+
+
 def build_model(spec: dict[str, Any], *, vocab_size: int | None = None, special_ids: dict | None = None):
     """A freshly initialised model (seeded by the caller) from a family + config mapping."""
     spec = dict(spec)

@@ -17,6 +17,7 @@ import time
 import torch
 
 from lmrepro.common.models import build_model, n_params
+from lmrepro.common.perf import flops_per_token, matmul_peak_flops
 from lmrepro.common.train import TrainConfig, make_optimizer, masked_lm_loss, train
 
 SHAPES = {  # the `small` model shapes of the implemented papers
@@ -27,25 +28,6 @@ SHAPES = {  # the `small` model shapes of the implemented papers
     "wechsel": ({"family": "gpt2", "n_embd": 128, "n_layer": 4, "n_head": 4, "n_positions": 64,
                  "resid_pdrop": 0.0, "embd_pdrop": 0.0, "attn_pdrop": 0.0}, 1024, 32, 32),
 }
-
-
-def matmul_peak_flops(n: int = 1024, repeats: int = 5) -> float:
-    """fp32 GEMM FLOP/s on this machine's torch threads (median of repeats)."""
-    a, b = torch.randn(n, n), torch.randn(n, n)
-    torch.mm(a, b)
-    rates = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        for _ in range(10):
-            torch.mm(a, b)
-        rates.append(10 * 2 * n**3 / (time.perf_counter() - t0))
-    return statistics.median(rates)
-
-
-def flops_per_token(model, spec: dict, seq: int) -> float:
-    layers = spec.get("num_hidden_layers", spec.get("n_layer"))
-    d = spec.get("hidden_size", spec.get("n_embd"))
-    return 6 * n_params(model) + 12 * layers * d * seq
 
 
 def make_batches(vocab: int, batch: int, seq: int, n: int = 16):
@@ -98,7 +80,7 @@ def measure(shape: str, steps: int, repeats: int, threads: int) -> dict:
     raw_tps = tokens / statistics.median(times["raw"])
     peak = matmul_peak_flops()
     model = build_model(spec, vocab_size=vocab)
-    achieved = ours_tps * flops_per_token(model, spec, seq)
+    achieved = ours_tps * flops_per_token(model, seq)
     return {"shape": shape, "params": n_params(model), "tokens_per_step": batch * seq, "threads": threads,
             "ours_tokens_per_s": ours_tps, "raw_tokens_per_s": raw_tps, "trainer_vs_raw": ours_tps / raw_tps,
             "achieved_flops": achieved, "matmul_peak_flops": peak, "cpu_flops_vs_peak": achieved / peak}

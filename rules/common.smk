@@ -187,6 +187,10 @@ onstart:
         cfglib.validate_params(_slug, PAPERS[_slug])
 
     os.environ["MLFLOW_TRACKING_URI"] = tracking.init_store(tracking.default_tracking_uri())
+    if workflow.local_exec and "LMREPRO_MATMUL_PEAK_FLOPS" not in os.environ:
+        from lmrepro.common.perf import matmul_peak_flops  # once per workflow: jobs report FLOP/s vs this peak
+
+        os.environ["LMREPRO_MATMUL_PEAK_FLOPS"] = str(matmul_peak_flops())
     if workflow.local_exec and config.get("warm_worker", True):
         from lmrepro.common import worker
 

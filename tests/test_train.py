@@ -73,3 +73,15 @@ def test_schedule_warmup_cosine_floor():
     f = lr_lambda(TrainConfig(steps=100, lr=1.0, warmup_frac=0.1, min_lr_ratio=0.1))
     assert f(0) == pytest.approx(0.1) and f(9) == pytest.approx(1.0)
     assert f(100) == pytest.approx(0.1) and 0.1 < f(50) < 1.0
+
+
+def test_timing_reports_flops_and_share_of_peak(tmp_path, monkeypatch):
+    from lmrepro.common.perf import flops_per_token
+
+    monkeypatch.setenv("LMREPRO_MATMUL_PEAK_FLOPS", "1e12")
+    model = fresh_model()
+    timing = train(model, loss_fn, get_batch, TrainConfig(steps=3, lr=1e-3))["timing"]
+    n = sum(p.numel() for p in model.parameters())
+    assert flops_per_token(model, 12) == 6 * n + 12 * 1 * 16 * 12
+    assert timing["flops_per_s"] == pytest.approx(timing["tokens_per_s"] * flops_per_token(model, 12))
+    assert timing["flops_vs_peak"] == pytest.approx(timing["flops_per_s"] / 1e12)

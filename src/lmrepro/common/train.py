@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from typing import Any, Callable
 import torch
 
 from lmrepro.common.io import atomic_dir
+from lmrepro.common.perf import flops_per_token
 
 
 @dataclass
@@ -188,6 +190,7 @@ def train(model, loss_fn: Callable[[Any, Any], tuple[torch.Tensor, dict]], get_b
             running += loss.detach()
             if "input_ids" in batch:
                 n_tokens += batch["input_ids"].numel()
+                seq_len = batch["input_ids"].size(-1)
         done = step + 1
         if done % cfg.log_every == 0 or done == cfg.steps:
             last_loss = float(running) / (cfg.grad_accum * (cfg.log_every if done % cfg.log_every == 0
@@ -208,6 +211,11 @@ def train(model, loss_fn: Callable[[Any, Any], tuple[torch.Tensor, dict]], get_b
         if resume_dir is not None:
             shutil.rmtree(resume_dir, ignore_errors=True)
     timing = {"train_s": elapsed, "tokens_per_s": n_tokens / elapsed if elapsed > 0 else 0.0}
+    if n_tokens and elapsed > 0:  # achieved training FLOP/s, and its share of the measured matmul peak
+        timing["flops_per_s"] = timing["tokens_per_s"] * flops_per_token(accelerator.unwrap_model(model), seq_len)
+        peak = float(os.environ.get("LMREPRO_MATMUL_PEAK_FLOPS", 0))
+        if peak and not torch.cuda.is_available():
+            timing["flops_vs_peak"] = timing["flops_per_s"] / peak
     return {"step": cfg.steps, "loss": last_loss, "eval": evals, "timing": timing}
 
 

@@ -84,6 +84,11 @@ def hub_dir(repo_id, repo_type="model"):
     return f"data/hub/{'datasets/' if repo_type == 'dataset' else ''}{repo_id}"
 
 
+def has_hub(slug, kind, name):
+    """True when this scale's config names a hub snapshot `hub.<kind>.<name>` (it then replaces a local rule)."""
+    return name in PAPERS[slug].get("hub", {}).get(kind, {})
+
+
 def hub_model(slug, name):
     return hub_dir(PAPERS[slug]["hub"]["models"][name]["id"])
 

@@ -5,21 +5,17 @@
 SAMI_WORLD = "src/lmrepro/worlds/principles.py"
 
 
-def sami_hub(kind, name):
-    """True when the paper config at this scale names a hub snapshot for `name` (then it replaces a rule)."""
-    return name in PAPERS["sami"].get("hub", {}).get(kind, {})
-
 
 def sami_base(wildcards):
     """The base model: the hub snapshot where the config names one (paper), else the pretrained tiny model."""
-    if sami_hub("models", "base"):
+    if has_hub("sami", "models", "base"):
         return hub_model("sami", "base")
     return f"results/{wildcards.scale}/sami/runs/base_seed{BASE_SEED}/model"
 
 
 def sami_prep_inputs(wildcards):
     inputs = {"code": code("sami", "prep", "method") + [SAMI_WORLD]}
-    if sami_hub("datasets", "queries"):
+    if has_hub("sami", "datasets", "queries"):
         inputs["dataset"] = hub_dataset("sami", "queries")
     return inputs
 

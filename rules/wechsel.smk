@@ -8,10 +8,6 @@ WECHSEL_WORLD = "src/lmrepro/worlds/conlang.py"
 WECHSEL_RUNS = "results/{scale}/wechsel/runs/seed{seed}"
 
 
-def wechsel_hub(kind, name):
-    """True when the paper config at this scale names a hub snapshot for `name` (then it replaces a rule)."""
-    return name in PAPERS["wechsel"].get("hub", {}).get(kind, {})
-
 
 def wechsel_en(wildcards):
     """The English corpus, prepared once from the base seed."""
@@ -21,7 +17,7 @@ def wechsel_en(wildcards):
 def wechsel_source(wildcards):
     """The English source LM (+ T_s): the hub snapshot where the config names one (paper), else the tiny LM
     pretrained once from the base seed."""
-    if wechsel_hub("models", "source"):
+    if has_hub("wechsel", "models", "source"):
         return hub_model("wechsel", "source")
     return f"results/{wildcards.scale}/wechsel/runs/source_seed{BASE_SEED}/model"
 

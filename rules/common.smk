@@ -75,10 +75,6 @@ def res(slug, stage, key, default):
     return PAPERS[slug].get("resources", {}).get(stage, {}).get(key, default)
 
 
-def results(slug, path=""):
-    return f"results/{SCALE}/{slug}/{path}".rstrip("/")
-
-
 def hub_dir(repo_id, repo_type="model"):
     """Where a hub snapshot lives (shared by every paper naming the same id)."""
     return f"data/hub/{'datasets/' if repo_type == 'dataset' else ''}{repo_id}"

@@ -85,3 +85,14 @@ def test_timing_reports_flops_and_share_of_peak(tmp_path, monkeypatch):
     assert flops_per_token(model, 12) == 6 * n + 12 * 1 * 16 * 12
     assert timing["flops_per_s"] == pytest.approx(timing["tokens_per_s"] * flops_per_token(model, 12))
     assert timing["flops_vs_peak"] == pytest.approx(timing["flops_per_s"] / 1e12)
+
+
+def test_causal_lm_loss_without_mask_equals_transformers_loss():
+    from lmrepro.common.train import causal_lm_loss
+
+    model = fresh_model()
+    ids = torch.randint(3, 40, (2, 9))
+    loss, _ = causal_lm_loss(model, {"input_ids": ids})
+    assert loss.item() == pytest.approx(model(input_ids=ids, labels=ids).loss.item(), abs=1e-5)
+    masked, _ = causal_lm_loss(model, {"input_ids": ids, "loss_mask": torch.ones_like(ids)})
+    assert masked.item() == pytest.approx(loss.item(), abs=1e-5)

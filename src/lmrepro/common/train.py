@@ -228,7 +228,13 @@ def masked_lm_loss(logits: torch.Tensor, input_ids: torch.Tensor, loss_mask: tor
     return (nll * mask).sum() / mask.sum().clamp_min(1.0)
 
 
-def token_logprobs(logits: torch.Tensor, input_ids: torch.Tensor) -> torch.Tensor:
-    """log p(x_t | x_<t) for t = 1..T-1, shape [B, T-1]."""
-    logp = torch.log_softmax(logits[:, :-1].float(), dim=-1)
-    return logp.gather(-1, input_ids[:, 1:].unsqueeze(-1)).squeeze(-1)
+def causal_lm_loss(model, batch: dict) -> tuple[torch.Tensor, dict]:
+    """The plain LM objective as a `train()` loss: next-token NLL over the targets whose `loss_mask` is 1 (all
+    targets when the batch has no loss_mask); `attention_mask` is passed through when present."""
+    logits = model(input_ids=batch["input_ids"], attention_mask=batch.get("attention_mask")).logits
+    if "loss_mask" in batch:
+        return masked_lm_loss(logits, batch["input_ids"], batch["loss_mask"]), {}
+    loss = torch.nn.functional.cross_entropy(logits[:, :-1].reshape(-1, logits.size(-1)).float(),
+                                             batch["input_ids"][:, 1:].reshape(-1))
+    return loss, {}
+

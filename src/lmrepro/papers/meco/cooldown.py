@@ -11,8 +11,8 @@ from safetensors.torch import load_file
 from lmrepro.common.models import load_model, load_tokenizer
 from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
-from lmrepro.common.train import TrainConfig, train
-from lmrepro.papers.meco.data import batch_fn, lm_loss
+from lmrepro.common.train import TrainConfig, causal_lm_loss, train
+from lmrepro.papers.meco.data import batch_fn
 from lmrepro.papers.meco.pretrain import MecoConfig
 
 
@@ -24,7 +24,7 @@ def main() -> None:
         tokenizer = load_tokenizer(st.inp("corpus") / "tokenizer")
         model = load_model(st.inp("stage1"))
         rows = load_file(str(st.inp("rows")))
-        result = train(model, lm_loss, batch_fn(rows, meco.batch_size, derive_seed(st.seed, "data", "cooldown")),
+        result = train(model, causal_lm_loss, batch_fn(rows, meco.batch_size, derive_seed(st.seed, "data", "cooldown")),
                        train_cfg, out_dir=st.out("model"), resume_from=st.inp("stage1"), log=st.log_curve,
                        tokenizer=tokenizer, desc="meco cooldown")
         st.log_metrics({"final_loss": result["loss"], "steps": result["step"]})

@@ -62,10 +62,3 @@ def batch_fn(rows: dict[str, torch.Tensor], batch_size: int, seed: int):
 
     return get_batch
 
-
-def lm_loss(model, batch):
-    """Next-token NLL on loss-mask-1 targets (BOS, the URL template and padding are masked)."""
-    from lmrepro.common.train import masked_lm_loss
-
-    logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
-    return masked_lm_loss(logits, batch["input_ids"], batch["loss_mask"]), {}

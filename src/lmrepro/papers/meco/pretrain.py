@@ -17,8 +17,8 @@ from safetensors.torch import load_file
 from lmrepro.common.models import build_model, load_tokenizer, n_params
 from lmrepro.common.seeding import derive_seed, seed_everything
 from lmrepro.common.stage import Stage
-from lmrepro.common.train import TrainConfig, train
-from lmrepro.papers.meco.data import batch_fn, lm_loss
+from lmrepro.common.train import TrainConfig, causal_lm_loss, train
+from lmrepro.papers.meco.data import batch_fn
 
 
 @dataclass
@@ -55,7 +55,7 @@ def main() -> None:
         model = build_model(model_spec, vocab_size=len(tokenizer), special_ids={
             "pad_token_id": tokenizer.pad_token_id, "bos_token_id": tokenizer.bos_token_id,
             "eos_token_id": tokenizer.eos_token_id})
-        result = train(model, lm_loss, batch_fn(rows, meco.batch_size, derive_seed(st.seed, "data", run.arm)),
+        result = train(model, causal_lm_loss, batch_fn(rows, meco.batch_size, derive_seed(st.seed, "data", run.arm)),
                        train_cfg, out_dir=st.out("model"), log=st.log_curve, tokenizer=tokenizer,
                        desc=f"meco {run.arm}")
         st.log_metrics({"final_loss": result["loss"], "n_params": n_params(model), "steps": result["step"]})

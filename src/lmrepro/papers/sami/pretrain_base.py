@@ -18,18 +18,13 @@ from lmrepro.common.io import read_jsonl
 from lmrepro.common.models import build_model, load_tokenizer, n_params, save_model
 from lmrepro.common.seeding import derive_seed, seed_everything
 from lmrepro.common.stage import Stage
-from lmrepro.common.train import TrainConfig, masked_lm_loss, train
+from lmrepro.common.train import TrainConfig, causal_lm_loss, train
 from lmrepro.papers.sami.method import encode, pair_batch, prompt_ids
 
 
 @dataclass
 class BaseConfig:
     batch_size: int = field(default=32, metadata={"help": "spec Small scale: batch 32"})
-
-
-def lm_loss(model, batch):
-    logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
-    return masked_lm_loss(logits, batch["input_ids"], batch["loss_mask"]), {}
 
 
 def main() -> None:
@@ -56,7 +51,7 @@ def main() -> None:
         model = build_model(model_spec, vocab_size=len(tokenizer), special_ids={
             "pad_token_id": tokenizer.pad_token_id, "bos_token_id": tokenizer.bos_token_id,
             "eos_token_id": tokenizer.eos_token_id})
-        result = train(model, lm_loss, get_batch, train_cfg, log=st.log_curve, desc="sami base")
+        result = train(model, causal_lm_loss, get_batch, train_cfg, log=st.log_curve, desc="sami base")
         save_model(model, st.out("model"), tokenizer)
         st.log_metrics({"final_loss": result["loss"], "n_params": n_params(model),
                         "max_len": rows["input_ids"].size(1)})

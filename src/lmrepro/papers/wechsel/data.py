@@ -53,15 +53,6 @@ def eval_blocks(stream: torch.Tensor, cfg: LMDataConfig) -> torch.Tensor:
     return stream[: n * cfg.block_size].view(n, cfg.block_size)
 
 
-def lm_loss(model, batch):
-    """Mean next-token cross-entropy over every position of the block."""
-    logits = model(input_ids=batch["input_ids"]).logits
-    targets = batch["input_ids"][:, 1:]
-    loss = torch.nn.functional.cross_entropy(logits[:, :-1].reshape(-1, logits.size(-1)).float(),
-                                             targets.reshape(-1))
-    return loss, {}
-
-
 @torch.no_grad()
 def perplexity(model, blocks: torch.Tensor, batch_size: int = 64) -> float:
     """Token-level perplexity exp(mean NLL) over all predicted positions of the held-out blocks."""

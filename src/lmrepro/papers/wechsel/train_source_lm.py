@@ -18,8 +18,8 @@ from lmrepro.common.models import build_model, n_params
 from lmrepro.common.seeding import derive_seed, seed_everything
 from lmrepro.common.stage import Stage
 from lmrepro.common.tokenizers import build_bpe_tokenizer
-from lmrepro.common.train import TrainConfig, train
-from lmrepro.papers.wechsel.data import LMDataConfig, batch_fn, eval_blocks, lm_loss, perplexity, read_lines, \
+from lmrepro.common.train import TrainConfig, causal_lm_loss, train
+from lmrepro.papers.wechsel.data import LMDataConfig, batch_fn, eval_blocks, perplexity, read_lines, \
     token_stream
 
 
@@ -44,7 +44,7 @@ def main() -> None:
             "pad_token_id": tokenizer.pad_token_id, "bos_token_id": tokenizer.bos_token_id,
             "eos_token_id": tokenizer.eos_token_id})
         steps = train_cfg.steps
-        result = train(model, lm_loss, batch_fn(stream, data_cfg, derive_seed(st.seed, "source_batches")),
+        result = train(model, causal_lm_loss, batch_fn(stream, data_cfg, derive_seed(st.seed, "source_batches")),
                        train_cfg, out_dir=st.out("model"), log=st.log_curve, tokenizer=tokenizer,
                        eval_fn=lambda m, step: {"ppl": perplexity(m, heldout)}, eval_at=(0, steps),
                        desc="wechsel source LM (en)")

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from lmrepro.common.models import load_model, load_tokenizer
 from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
-from lmrepro.common.train import TrainConfig, train
-from lmrepro.papers.wechsel.data import LMDataConfig, batch_fn, eval_blocks, lm_loss, perplexity, read_lines, \
+from lmrepro.common.train import TrainConfig, causal_lm_loss, train
+from lmrepro.papers.wechsel.data import LMDataConfig, batch_fn, eval_blocks, perplexity, read_lines, \
     token_stream
 
 ARMS = ("wechsel", "randemb_body", "fullrand")
@@ -42,7 +42,7 @@ def main() -> None:
         stream = token_stream(tokenizer, read_lines(data / "tgt_train.txt"))
         heldout = eval_blocks(token_stream(tokenizer, read_lines(data / "tgt_heldout.txt")), data_cfg)
         eval_at = tuple(s for s in run.eval_at if s <= train_cfg.steps)
-        result = train(model, lm_loss, batch_fn(stream, data_cfg, derive_seed(st.seed, "target_batches")),
+        result = train(model, causal_lm_loss, batch_fn(stream, data_cfg, derive_seed(st.seed, "target_batches")),
                        train_cfg, out_dir=st.out("model"), log=st.log_curve, tokenizer=tokenizer,
                        eval_fn=lambda m, step: {"ppl": perplexity(m, heldout)}, eval_at=eval_at,
                        desc=f"wechsel target {run.arm}")

@@ -121,6 +121,21 @@ def summary_target():
     return f"results/{SCALE}/summary.md"
 
 
+def report_outputs(slug):
+    """Outputs of a paper's report rule; its plot and claims table are what `snakemake --report` shows."""
+    base = f"results/{{scale}}/{slug}"
+    labels = lambda figure: {"paper": slug, "figure": figure}
+    return dict(
+        claims=f"{base}/claims.json",
+        metrics=f"{base}/metrics.json",
+        curves=f"{base}/curves.csv",
+        plot=report(f"{base}/plot.png", caption="../workflow/report/plot.rst", category="papers",
+                    subcategory=slug, labels=labels("plot")),
+        table=report(f"{base}/claims.html", caption="../workflow/report/claims.rst", category="papers",
+                     subcategory=slug, labels=labels("claims")),
+    )
+
+
 def report_inputs(slug, per_seed_stages):
     """Inputs of a paper's report rule: each seed's metrics.json of each named stage, named `seed<N>.<stage>`."""
 

@@ -3,6 +3,7 @@
     lmrepro stage <paper>.<stage> [stage args]   run one stage (via the warm worker when one is running)
     lmrepro summary --scale small                 write results/<scale>/summary.md from the claims files
     lmrepro dvc-yaml [--check]                    regenerate dvc.yaml from the paper registry
+    lmrepro pull [meco-small ...]                 dvc pull results; Snakemake then has nothing to rerun
     lmrepro ui [--port 5000]                      open the MLflow UI on the default store
     lmrepro worker serve|start|stop PATH          the warm worker (Snakemake manages it)
 """
@@ -30,6 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("claims", nargs="*")
     p = sub.add_parser("dvc-yaml")
     p.add_argument("--check", action="store_true", help="fail if dvc.yaml is out of date")
+    p = sub.add_parser("pull")
+    p.add_argument("stages", nargs="*", help="DVC stages <paper>-<scale> (default: all in dvc.lock)")
     p = sub.add_parser("ui")
     p.add_argument("--port", default="5000")
     p = sub.add_parser("worker")
@@ -48,6 +51,12 @@ def main(argv: list[str] | None = None) -> int:
         from lmrepro.common import registry
 
         return registry.write_dvc_yaml(check=args.check)
+    elif args.cmd == "pull":
+        from pathlib import Path
+
+        from lmrepro.common import registry
+
+        return registry.pull(args.stages, Path.cwd())
     elif args.cmd == "ui":
         from lmrepro.common.tracking import default_tracking_uri
 

@@ -6,5 +6,11 @@ Each generator is a pure function of its config and seed (same seed, byte-identi
   constitutions (sami).
 - `conlang`: one world rendered in English and in a constructed SOV language with case suffixes, as
   non-parallel streams, plus a partial bilingual dictionary (wechsel).
+- `tools`: functions over an entity table with same-prefix siblings, gold calls, error signatures, a
+  systematically noisy teacher and a call checker (tl_training).
+- `instructions`: constrained instructions with exact checkers, interfering factors, a noisy judge and repair
+  edits (spar).
+- `feedback`: fact reports with quality oracles, feedback templates, preference pairs, styled answers with
+  criteria, reversals and user profiles (coh, implicit_reward, context_pref).
 - `lexicon`: seeded pronounceable word forms shared by the worlds.
 """

@@ -12,5 +12,8 @@ Each generator is a pure function of its config and seed (same seed, byte-identi
   edits (spar).
 - `feedback`: fact reports with quality oracles, feedback templates, preference pairs, styled answers with
   criteria, reversals and user profiles (coh, implicit_reward, context_pref).
+- `languages`: English and rule-built constructed languages over one world of events, with an exact analyzer,
+  grammar books, dictionaries, cognates, synonyms, code-switching, per-language facts and tokenizers (camlang,
+  chocollama, lsk, multilingual_cpt, mella, lexical_specialization).
 - `lexicon`: seeded pronounceable word forms shared by the worlds.
 """

@@ -136,3 +136,30 @@ def test_small_corpus_under_two_seconds():
     W.rpr_pairs(world, CFG, world.finetune, 2000, 0)
     W.single_fact_pairs(world, world.heldout, 0)
     assert time.perf_counter() - start < 2.0
+
+
+def _snapshot(tmp_path, name, rows):
+    path = tmp_path / name / "data"
+    path.mkdir(parents=True)
+    (path / "test-00000.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    return str(tmp_path / name)
+
+
+def test_paper_scale_loaders_give_the_world_schemas(world, tmp_path):
+    rpr = _snapshot(tmp_path, "rpr", [{"prompt": "p", "response_a": "A", "response_b": "B", "criteria_x": "cx",
+                                       "criteria_y": "cy", "scenario_x": "s"}])
+    [row] = W.load_rpr(rpr)
+    synthetic = W.rpr_pairs(world, CFG, world.finetune, 1, 0)[0]
+    assert set(row) == set(synthetic) and set(row["criterion_x"]) == set(synthetic["criterion_x"])
+    assert (row["a"], row["b"], row["criterion_x"]["text"], row["criterion_y"]["text"]) == ("A", "B", "cx", "cy")
+    hh = _snapshot(tmp_path, "hh", [
+        {"chosen": "\n\nHuman: hi\n\nAssistant: hello", "rejected": "\n\nHuman: hi\n\nAssistant: go away"},
+        {"chosen": "\n\nHuman: a\n\nAssistant: b", "rejected": "\n\nHuman: other\n\nAssistant: c"}])
+    rows = W.load_comparisons(hh, split="test")
+    assert len(rows) == 1 and set(rows[0]) == set(W.preference_pairs(world, world.finetune, 1, 0)[0])
+    assert (rows[0]["prompt"], rows[0]["chosen"], rows[0]["rejected"]) == \
+        ("\n\nHuman: hi\n\nAssistant:", "hello", "go away")
+    with pytest.raises(KeyError, match="criteria_x"):
+        W.load_rpr(_snapshot(tmp_path, "bad", [{"prompt": "p"}]))
+    with pytest.raises(FileNotFoundError, match="hub_snapshot"):
+        W.load_rpr(str(tmp_path / "missing"))

@@ -89,3 +89,15 @@ def test_small_corpus_under_two_seconds():
     W.sample_instructions(world, CFG, 300, 1)
     assert time.perf_counter() - start < 2.0
     assert len(W.sample_instructions(world, CFG, 10, 1)) == 10
+
+
+def test_ifeval_loader_gives_the_instruction_schema(world, tmp_path):
+    (tmp_path / "ifeval").mkdir()
+    (tmp_path / "ifeval" / "input_data.jsonl").write_text(json.dumps(
+        {"key": 1, "prompt": "Write a poem.", "instruction_id_list": ["length_constraints:number_words"],
+         "kwargs": [{"num_words": 50}]}) + "\n")
+    [row] = W.load_ifeval(str(tmp_path / "ifeval"))
+    assert set(row) == set(W.sample_instructions(world, CFG, 1, 0)[0])
+    assert row["instruction"]["task"] == "ifeval" and row["prompt"] == "Write a poem."
+    with pytest.raises(ValueError, match="ifeval"):
+        W.check(row["instruction"], "a poem")

@@ -24,6 +24,8 @@ Entities have `n_attributes` attributes (color, city, food, pet, job, tool) with
    - `rpr_pairs`: answer pairs differing on >= `min_style_diff` styles, each with a criterion and its
      reversal; `profile_prefers` scores pairs under a user profile (weights over criteria).
 - A pure function of (config, seed): the same seed gives byte-identical worlds, corpora and pairs.
+- Paper scale: `load_rpr` (microsoft/rpr) and `load_comparisons` (Anthropic/hh-rlhf and the like) read the real
+  datasets into the `rpr_pairs` / `preference_pairs` row schemas.
 """
 from __future__ import annotations
 
@@ -296,3 +298,43 @@ def sample_profiles(n: int, seed: int) -> list[dict[str, float]]:
     rng = random.Random(f"feedback-profiles-{seed}")
     return [{s: rng.choice([-1, 1]) * w for s, w in zip(STYLES, rng.sample([1, 2, 4, 8, 16], len(STYLES)))}
             for _ in range(n)]
+
+
+# ---- paper scale: the real datasets in the same row schemas ---------------------------------------------------
+def load_rpr(snapshot_dir: str, split: str = "test", n: int | None = None) -> list[dict]:
+    """microsoft/rpr rows as `rpr_pairs` rows: response_a is preferred under criteria_x, response_b under
+    criteria_y. Real criteria are free text, so their style/polarity fields are None."""
+    from lmrepro.common.hub import snapshot_rows
+
+    rows = []
+    for row in snapshot_rows(snapshot_dir, split=split):
+        missing = {"prompt", "response_a", "response_b", "criteria_x", "criteria_y"} - set(row)
+        if missing:
+            raise KeyError(f"{snapshot_dir}: RPR rows need {sorted(missing)}, got {sorted(row)}")
+        crit = lambda text: {"style": None, "polarity": None, "negative": None, "text": text}  # noqa: E731
+        rows.append({"prompt": row["prompt"], "a": row["response_a"], "b": row["response_b"],
+                     "criterion_x": crit(row["criteria_x"]), "criterion_y": crit(row["criteria_y"])})
+        if n is not None and len(rows) >= n:
+            break
+    return rows
+
+
+def load_comparisons(snapshot_dir: str, split: str = "train", n: int | None = None) -> list[dict]:
+    """Anthropic/hh-rlhf-style rows (full `chosen` / `rejected` transcripts) as `preference_pairs` rows: the
+    prompt is the transcript up to the last assistant turn, shared by both; oracle qualities are None."""
+    from lmrepro.common.hub import snapshot_rows
+
+    marker = "\n\nAssistant:"
+    rows = []
+    for row in snapshot_rows(snapshot_dir, split=split):
+        if "chosen" not in row or "rejected" not in row:
+            raise KeyError(f"{snapshot_dir}: comparison rows need 'chosen' and 'rejected', got {sorted(row)}")
+        cut = row["chosen"].rfind(marker) + len(marker)
+        prompt = row["chosen"][:cut]
+        if cut < len(marker) or not row["rejected"].startswith(prompt):
+            continue  # the two transcripts differ before the last assistant turn: not a clean pair
+        rows.append({"name": None, "prompt": prompt, "chosen": row["chosen"][cut:].strip(),
+                     "rejected": row["rejected"][cut:].strip(), "q_chosen": None, "q_rejected": None})
+        if n is not None and len(rows) >= n:
+            break
+    return rows

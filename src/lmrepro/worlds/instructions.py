@@ -19,6 +19,7 @@ Structure guaranteed (tested in tests/test_worlds_instructions.py):
   last word, insert or delete one letter); applying the right one makes `check` True; every edit changes one
   token position at most.
 - A pure function of (config, seed): the same seed gives byte-identical instructions and corpora.
+- Paper scale: `load_ifeval` reads google/IFEval prompts into the `sample_instructions` schema.
 """
 from __future__ import annotations
 
@@ -100,6 +101,8 @@ def sample_instruction(world: InstructionWorld, cfg: InstructionWorldConfig, rng
 def check(inst: dict, response: str) -> bool:
     """The constraint only; the interfering factor (middle, letter case) never matters."""
     tokens = response.split()
+    if inst["task"] not in TASKS:
+        raise ValueError(f"no checker for task {inst['task']!r} (IFEval prompts are scored by lm-eval's ifeval)")
     if inst["task"] == "boundary":
         return len(tokens) >= 2 and tokens[0] == inst["start"] and tokens[-1] == inst["end"]
     return len(tokens) == inst["n"] and all(t.lower() in LETTERS and len(t) == 1 for t in tokens)
@@ -174,3 +177,19 @@ def edits(inst: dict, response: str, vocabulary: list[str]) -> list[str]:
         case = str.upper if upper_ratio(response) >= 0.5 else str.lower
         out += [" ".join([*tokens, case(c)]) for c in LETTERS]
     return out
+
+
+def load_ifeval(snapshot_dir: str, n: int | None = None) -> list[dict]:
+    """google/IFEval prompts as `sample_instructions` rows. Their constraints are IFEval's own
+    (`instruction_id_list` + `kwargs`), verified at paper scale by lm-eval's `ifeval` task, not by `check`."""
+    from lmrepro.common.hub import snapshot_rows
+
+    rows = []
+    for row in snapshot_rows(snapshot_dir):
+        if "prompt" not in row or "instruction_id_list" not in row:
+            raise KeyError(f"{snapshot_dir}: IFEval rows need 'prompt' and 'instruction_id_list', got {sorted(row)}")
+        rows.append({"instruction": {"task": "ifeval", "instruction_id_list": list(row["instruction_id_list"]),
+                                     "kwargs": list(row.get("kwargs") or [])}, "prompt": row["prompt"]})
+        if n is not None and len(rows) >= n:
+            break
+    return rows

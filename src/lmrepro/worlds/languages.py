@@ -29,6 +29,8 @@ Structure guaranteed (tested in tests/test_worlds_languages.py):
 - `code_switch` replaces exactly the sampled content words; `bilingual_document` alternates X and English.
 - `fact_languages`: with `p_home_only`, a fact is stated only in its home language; otherwise in every language.
 - Everything is a pure function of (specs, config, seed): byte-identical output for the same seed.
+Left out so far: per-culture proper names (lsk), images (mella), paper-scale corpus loaders (each paper's
+real corpora differ: Dutch CPT data, multilingual web text, dictionaries).
 """
 from __future__ import annotations
 

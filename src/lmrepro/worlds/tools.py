@@ -25,6 +25,8 @@ Structure guaranteed (tested in tests/test_worlds_tools.py):
   docstrings replaced by a neutral one. Names and signatures stay (the spec's "renamed tools" variant would need
   renamed gold calls too; not provided).
 - A pure function of (config, seed): the same seed gives byte-identical entities, queries and trajectories.
+- Paper scale: no loader yet; tl_training's real trajectories (ToolAlpaca/BFCL/RoTBench formats) need a
+  converter into the `teacher_trajectories` schema.
 """
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ SCALE  ?= small
 CORES  ?= all
 STAMP  := $(VENV)/.installed
 
-.PHONY: reproduce test ui dvc-yaml dryrun bench report pull
+.PHONY: reproduce test cluster-test ui dvc-yaml dryrun bench report pull
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -24,6 +24,9 @@ reproduce: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+cluster-test: $(STAMP)
+	$(BIN)/python -m pytest -q -m cluster tests/cluster
 
 report: $(STAMP)
 	$(BIN)/snakemake --report results/$(SCALE)/report.html --config scale=$(SCALE)

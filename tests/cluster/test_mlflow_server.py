@@ -4,6 +4,7 @@ duplicated), and the MLflow UI, rendered in headless chromium, shows the papers'
 tags (screenshots kept in tests/artifacts/)."""
 from __future__ import annotations
 
+import ast
 import json
 import os
 import signal
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from lmrepro.common.tracking import flatten
+from lmrepro.common.tracking import flatten, scrub
 from tests import browser
 from tests.conftest import make_workdir
 
@@ -68,6 +69,14 @@ def workflow(server, tmp_path_factory):
     return workdir, proc.stdout + proc.stderr
 
 
+def _canonical(value: str) -> str:
+    """A logged param's text with tuples as lists (metrics.json stores them as JSON lists)."""
+    try:
+        return json.dumps(ast.literal_eval(value))  # json.dumps writes tuples as lists
+    except (ValueError, SyntaxError):
+        return value
+
+
 def _records(workdir: Path) -> list[dict]:
     out = []
     for path in sorted(workdir.glob("**/ci/**/*.json")):
@@ -102,14 +111,22 @@ def test_every_job_is_exactly_one_run_with_all_its_metrics(server, workflow):
         assert experiment is not None, f"no experiment {slug}"
         runs += client.search_runs([experiment.experiment_id], max_results=1000)
     assert len(runs) == len(records), (len(runs), len(records))
-    by_key = Counter((r.data.tags["paper"], r.data.tags["stage"], r.data.tags["seed"], r.data.tags["data_hash"])
-                     for r in runs)
-    assert max(by_key.values()) == 1, [k for k, n in by_key.items() if n > 1]  # none duplicated
-    index = {(r.data.tags["paper"], r.data.tags["stage"], r.data.tags["seed"], r.data.tags["data_hash"]): r
-             for r in runs}
+
+    def run_key(paper, stage, seed, data_hash, params):  # a job: its stage, seed, inputs and hyperparameters
+        return paper, stage, seed, data_hash, frozenset((k, _canonical(v)) for k, v in params.items())
+
+    keys = Counter(run_key(r.data.tags["paper"], r.data.tags["stage"], r.data.tags["seed"], r.data.tags["data_hash"],
+                           r.data.params) for r in runs)
+    assert max(keys.values()) == 1, [k[:4] for k, n in keys.items() if n > 1]  # none duplicated
+    index = {run_key(r.data.tags["paper"], r.data.tags["stage"], r.data.tags["seed"], r.data.tags["data_hash"],
+                     r.data.params): r for r in runs}
     for record in records:
         seed = "all" if record["seed"] is None else str(record["seed"])
-        run = index[(record["paper"], record["stage"], seed, record["data_hash"])]  # none lost
+        params = {k: str(v)[:6000] for k, v in scrub(flatten(record["params"])).items()}
+        key = run_key(record["paper"], record["stage"], seed, record["data_hash"], params)
+        assert key in index, (key[:4], [(r.data.tags, set(r.data.params.items()) ^ set(params.items())) for r in runs
+                                        if r.data.tags["stage"] == record["stage"]])  # none lost
+        run = index[key]
         assert run.info.status == "FINISHED"
         expected = {k: float(v) for k, v in flatten(record["metrics"]).items()
                     if isinstance(v, (int, float)) and not isinstance(v, bool)}
@@ -118,7 +135,9 @@ def test_every_job_is_exactly_one_run_with_all_its_metrics(server, workflow):
         assert logged == pytest.approx(expected), (record["paper"], record["stage"])
         for name, points in record["curves"].items():
             history = client.get_metric_history(run.info.run_id, name)
-            assert sorted((m.step, m.value) for m in history) == pytest.approx(sorted(map(tuple, points)))
+            logged_points = sorted((m.step, m.value) for m in history)
+            assert [s for s, _ in logged_points] == [int(s) for s, _ in points]
+            assert [v for _, v in logged_points] == pytest.approx([float(v) for _, v in points])
 
 
 def test_mlflow_ui_shows_experiments_and_runs_with_tags(server, workflow):

@@ -6,5 +6,8 @@ Each generator is a pure function of its config and seed (same seed, byte-identi
   constitutions (sami).
 - `conlang`: one world rendered in English and in a constructed SOV language with case suffixes, as
   non-parallel streams, plus a partial bilingual dictionary (wechsel).
+- `reasoning`: multi-step problems with one checked sentence per step and a gold state after each: state
+  tracking mod 20 (sentence_lm) and composed named procedures with long/short traces (metacog_reuse); a GSM8K
+  loader in the same schema.
 - `lexicon`: seeded pronounceable word forms shared by the worlds.
 """

@@ -102,11 +102,17 @@ rule sentence_lm_train_emb:
         "lmrepro stage sentence_lm.train_emb {params.args} --set emb.arm={wildcards.arm} > {log} 2>&1"
 
 
+def slm_latent_init(wildcards):
+    """M's starting weights: the CoT model (spec DAG) or the trained E/D (`latent.init_from: emb`)."""
+    start = PAPERS["sentence_lm"]["params"].get("latent", {}).get("init_from", "cot")
+    return f"{SLM_RUNS.format(**wildcards)}/{'cot' if start == 'cot' else 'emb_' + wildcards.arm}"
+
+
 rule sentence_lm_train_latent:
     input:
         code=code("sentence_lm", "train_latent", "method") + [SLM_WORLD],
         data=SLM_DATA,
-        init=SLM_RUNS + "/cot",
+        init=slm_latent_init,
         emb=SLM_RUNS + "/emb_{arm}",
     output:
         model=directory(SLM_RUNS + "/latent_{arm}"),

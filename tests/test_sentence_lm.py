@@ -43,9 +43,9 @@ def test_formats_and_answer_parsing(tok, rows):
     assert tok.decode(ids[prompt_len:-1]) == f"answer {row['answer']} ."
     batch = M.pad_sft([M.sft_example(enc, False, bos, eos), M.sft_example(enc, True, bos, eos)], pad)
     assert batch["loss_mask"][0].sum() == 4 and batch["loss_mask"][0, :prompt_len].sum() == 0
-    assert M.parse_answer("now she has 7 . answer 7 .") == "7"
+    assert M.parse_answer("7 apples so far . answer 7 .") == "7"
     assert M.parse_answer("answer 3 . answer 12 .") == "12"
-    assert M.parse_answer("now she has 7 .") == "" and M.parse_answer("answer") == ""
+    assert M.parse_answer("7 apples so far .") == "" and M.parse_answer("answer") == ""
 
 
 def test_inputs_embeds_reproduce_input_ids_logits(tok):
@@ -123,7 +123,7 @@ def test_teacher_forced_reads_the_position_before_each_vector(tok, rows):
     torch.manual_seed(0)
     vec = torch.randn(1, 4, 16)
     other = vec.clone()
-    other[0, 2] += 5.0
+    other[0, 2] += 3.0 * torch.randn(16)  # not a constant shift: in_proj starts with a LayerNorm
     with torch.no_grad():
         a, _ = model.teacher_forced(q, vec, bos, pad)
         b, _ = model.teacher_forced(q, other, bos, pad)
@@ -132,7 +132,7 @@ def test_teacher_forced_reads_the_position_before_each_vector(tok, rows):
 
 
 def test_flops_positions_on_hand_computed_cases():
-    # CoT, 3 steps: "now she has 7 ." x 3 + "answer 10 ." + eos = 19 generated tokens; the prefill yields the
+    # CoT, 3 steps: "7 apples so far ." x 3 + "answer 10 ." + eos = 19 generated tokens; the prefill yields the
     # first, the other 18 are fed back once each
     assert M.cot_positions(19) == 18 and M.cot_positions(0) == 0
     # continuous, 3 steps + the answer vector = 4 latents: 3 fed back; D decodes "answer 10 ." + eos = 4 tokens:

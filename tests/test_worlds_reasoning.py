@@ -25,7 +25,8 @@ def test_hand_built_problem_matches_the_spec_example():
     assert R.render_question("ann", "she", "apples", 3, ops) == \
         "ann has 3 apples . she gets 4 . she gives 2 . she doubles them . how many ?"
     assert R.replay(3, ops, 20) == [7, 5, 10]
-    assert [R.render_step("she", v) for v in (7, 5, 10)] == ["now she has 7 .", "now she has 5 .", "now she has 10 ."]
+    assert [R.render_step("apples", v) for v in (7, 5, 10)] == ["7 apples so far .", "5 apples so far .",
+                                                                 "10 apples so far ."]
     # wrap-around mod 20 in both directions
     assert R.replay(18, [("finds", 5), ("loses", 9), ("triples", None)], 20) == [3, 14, 2]
     with pytest.raises(ValueError):
@@ -57,8 +58,9 @@ def test_answer_checker_accepts_exactly_the_right_answer():
 
 
 def test_parse_step_positives_and_negatives():
-    assert R.parse_step("now she has 7 .") == 7 and R.parse_step("now he has 19 .") == 19
-    for bad in ("now she has 7", "now she has seven .", "she has 7 .", "now it has 7 .", "now she has 7 . ."):
+    assert R.parse_step("7 apples so far .") == 7 and R.parse_step("19 keys so far .") == 19
+    for bad in ("7 apples so far", "seven apples so far .", "7 so far .", "7 cats so far .", "7 apples so far . .",
+                "now she has 7 ."):
         assert R.parse_step(bad) is None, bad
 
 

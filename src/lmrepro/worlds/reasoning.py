@@ -14,7 +14,10 @@ plus world-specific fields listed below.
 
 1. State tracking (`StateTrackConfig`, `generate_state_tracking`; sentence_lm):
        question: "ann has 3 apples . she gets 4 . she gives 2 . she doubles them . how many ?"
-       steps:    "now she has 7 ." "now she has 5 ." "now she has 10 ."   answer: "10"
+       steps:    "7 apples so far ." "5 apples so far ." "10 apples so far ."   answer: "10"
+   The value comes first in a step sentence, so a causal LM states it right after the previous sentence's end:
+   the last-token state of the context is where the next value is computed (what a contextual sentence
+   embedding needs; the sentence_lm spec's "now she has 7 ." puts it 3 tokens later, see sentence_lm's notes).
    Extra fields: `init` (the start value), `ops` ([[op word, operand or null], ...]), `name`, `object`.
    Guarantees (tests/test_worlds_reasoning.py):
    - chain length (number of ops = number of steps) in [min_steps, max_steps]; every value is in [0, modulus);
@@ -70,7 +73,7 @@ OPS: dict[str, tuple[bool, Callable[[int, int, int], int]]] = {
     "doubles": (False, lambda v, k, m: (2 * v) % m),
     "triples": (False, lambda v, k, m: (3 * v) % m),
 }
-STATE_FUNCTION_WORDS = ("has", ".", "now", "how", "many", "?", "them", "answer")
+STATE_FUNCTION_WORDS = ("has", ".", "so", "far", "how", "many", "?", "them", "answer")
 
 
 @dataclass
@@ -113,17 +116,17 @@ def replay(init: int, ops: Iterable[tuple[str, int | None]], modulus: int) -> li
     return states
 
 
-def render_step(pronoun: str, value: int) -> str:
-    return f"now {pronoun} has {value} ."
+def render_step(obj: str, value: int) -> str:
+    return f"{value} {obj} so far ."
 
 
-_STEP = re.compile(r"now (she|he) has (\d+) \.")
+_STEP = re.compile(r"(\d+) ([a-z]+) so far \.")
 
 
 def parse_step(sentence: str) -> int | None:
-    """The value a step sentence states ("now she has 7 ." -> 7), or None if it is not a step sentence."""
+    """The value a step sentence states ("7 apples so far ." -> 7), or None if it is not a step sentence."""
     match = _STEP.fullmatch(sentence.strip())
-    return int(match.group(2)) if match else None
+    return int(match.group(1)) if match and match.group(2) in OBJECTS else None
 
 
 def check_answer(problem: dict, text: str) -> bool:
@@ -150,7 +153,7 @@ def state_tracking_problem(cfg: StateTrackConfig, rng: random.Random, index: int
         ops.append((op, rng.randint(1, cfg.max_operand) if OPS[op][0] else None))
     states = replay(init, ops, cfg.modulus)
     return {"id": index, "question": render_question(name, pronoun, obj, init, ops),
-            "steps": [render_step(pronoun, v) for v in states], "answer": str(states[-1]), "states": states,
+            "steps": [render_step(obj, v) for v in states], "answer": str(states[-1]), "states": states,
             "init": init, "ops": [[op, k] for op, k in ops], "name": name, "object": obj}
 
 

@@ -103,8 +103,8 @@ def main() -> None:
                 positions[name] = mean(p for r in runs for p in r.gen_positions)
                 if mode == "continuous":  # SentenceLens: decoded latents vs the gold intermediate states
                     lens = [t for r in runs for t in r.lens]
-                    hits = [parse_step(text) == state for texts, r in zip(lens, rows)
-                            for text, state in zip(texts[:-1], r["states"])]
+                    hits = [t < len(texts) - 1 and parse_step(texts[t]) == state  # a missing latent is a miss
+                            for texts, r in zip(lens, rows) for t, state in enumerate(r["states"])]
                     metrics[f"lens_step_acc_{name}"] = mean(hits)
                     traces += [{"arm": name, "question": r["question"], "gold_steps": r["steps"],
                                 "gold_answer": r["answer"], "decoded_latents": t}

@@ -5,7 +5,7 @@
     (paper: --in dataset=data/hub/datasets/whynlp/gsm8k-aug --in base=data/hub/openai-community/gpt2)
 
 small/ci (`data.source: world`): state-tracking problems from `lmrepro.worlds.reasoning` ("ann has 3 apples .
-she gets 4 . ... how many ?" with one "now she has 7 ." sentence per step), drawn from one seeded stream and cut
+she gets 4 . ... how many ?" with one "7 apples so far ." sentence per step), drawn from one seeded stream and cut
 into train/val/test, plus a word-level tokenizer over the world's vocabulary. paper (`data.source: gsm8k`): the
 GSM8K-Aug snapshot in the same row schema (steps = the iCoT equations), with the base model's tokenizer.
 

@@ -16,6 +16,7 @@ include: "rules/common.smk"
 include: "rules/meco.smk"
 include: "rules/sami.smk"
 include: "rules/wechsel.smk"
+include: "rules/sentence_lm.smk"
 
 
 rule all:
@@ -37,3 +38,8 @@ rule sami:
 rule wechsel:
     input:
         claims_target("wechsel"),
+
+
+rule sentence_lm:
+    input:
+        claims_target("sentence_lm"),

@@ -15,5 +15,8 @@ Each generator is a pure function of its config and seed (same seed, byte-identi
 - `languages`: English and rule-built constructed languages over one world of events, with an exact analyzer,
   grammar books, dictionaries, cognates, synonyms, code-switching, per-language facts and tokenizers (camlang,
   chocollama, lsk, multilingual_cpt, mella, lexical_specialization).
+- `reasoning`: multi-step problems with one checked sentence per step and a gold state after each: state
+  tracking mod 20 (sentence_lm) and composed named procedures with long/short traces (metacog_reuse); a GSM8K
+  loader in the same schema.
 - `lexicon`: seeded pronounceable word forms shared by the worlds.
 """

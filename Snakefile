@@ -11,6 +11,7 @@ configfile: "config/config.yaml"
 
 include: "rules/common.smk"
 include: "rules/meco.smk"
+include: "rules/rmt.smk"
 include: "rules/sami.smk"
 include: "rules/wechsel.smk"
 
@@ -24,6 +25,11 @@ rule all:
 rule meco:
     input:
         claims_target("meco"),
+
+
+rule rmt:
+    input:
+        claims_target("rmt"),
 
 
 rule sami:

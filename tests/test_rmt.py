@@ -164,7 +164,7 @@ def tiny_model():
 def test_ntp_loss_matches_transformers(tiny_model):
     ids = torch.randint(0, 20, (3, 10), generator=torch.Generator().manual_seed(1))
     ours = M.ntp_loss(tiny_model, ids)
-    assert float(ours) == pytest.approx(float(tiny_model(input_ids=ids, labels=ids).loss), abs=1e-6)
+    assert ours.item() == pytest.approx(tiny_model(input_ids=ids, labels=ids).loss.item(), abs=1e-6)
 
 
 def test_completion_logprobs_are_the_completion_tokens_logprobs(tiny_model):

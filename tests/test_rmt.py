@@ -209,3 +209,20 @@ def test_bad_midtrain_config_is_rejected():
         RunConfig(arm="ppo").check("run")
     with pytest.raises(ValueError, match="rpt and rmt"):
         ArmsConfig(run=["ntp", "rmt"]).check("arms")
+
+
+def test_sum_digit_mode_baseline():
+    from lmrepro.papers.rmt.evaluate import sum_digit_mode_accuracy
+    from lmrepro.worlds.arithmetic import make_line
+
+    def doc(*lines):
+        toks, labs = [], []
+        for ops in lines:
+            t, lab = make_line(list(ops))
+            toks, labs = toks + t, labs + lab
+        return {"text": " ".join(toks), "labels": labs}
+
+    train = [doc((5, 5, 3), (9, 9, 5), (1, 1, 1))]  # tens: 1 1 0 -> mode "1"; units: 3 3 3 -> mode "3"
+    held = [doc((0, 0, 3), (9, 9, 9))]              # 03 ; 27: tens hit 0/2, units hit 1/2
+    positions = [(0, 7), (0, 8), (0, 16), (0, 17)]  # 1-based positions of the sum digits in [bos]-rows
+    assert sum_digit_mode_accuracy(train, held, positions) == 0.25

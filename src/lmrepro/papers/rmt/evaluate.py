@@ -10,6 +10,7 @@ Per model (base and every arm in `arms.run`):
   proxy-entropy bin;
 - mean think length (think tokens of format-valid completions, check A1) and the share of valid completions;
 - teacher-forced NTP loss (no reasoning) on every held-out document token (check A3), and per gold class.
+Reference: `acc_sumdigit_mode_baseline`, the sum-digit accuracy of always answering the most frequent digit.
 """
 from __future__ import annotations
 
@@ -67,6 +68,25 @@ def ntp_losses(model, rows, pad_id, labels) -> dict[str, float]:
     return out
 
 
+def sum_digit_mode_accuracy(train_docs: list[dict], docs: list[dict], positions: list[tuple[int, int]]) -> float:
+    """Accuracy of always answering the training corpus' most frequent tens / units digit: what a model that
+    does no arithmetic at all scores at sum-digit positions (tens: the digit after "=", units: the next one)."""
+    from collections import Counter
+
+    def kind(labels, i):
+        return "tens" if labels[i - 1] != "compute" else "units"
+
+    counts = {"tens": Counter(), "units": Counter()}
+    for d in train_docs:
+        toks = d["text"].split()
+        for i, lab in enumerate(d["labels"]):
+            if lab == "compute":
+                counts[kind(d["labels"], i)][toks[i]] += 1
+    mode = {k: c.most_common(1)[0][0] for k, c in counts.items()}
+    hits = [docs[d]["text"].split()[p - 1] == mode[kind(docs[d]["labels"], p - 1)] for d, p in positions]
+    return statistics.fmean(hits)
+
+
 def main() -> None:
     with Stage.from_argv("rmt", "evaluate") as st:
         cfg = st.params("evaluate", EvalConfig)
@@ -88,6 +108,9 @@ def main() -> None:
             all_positions, min(cfg.n_uniform, len(all_positions)))
         positions = sum_positions + uniform
         m = {}
+        if sum_positions:
+            m["acc_sumdigit_mode_baseline"] = sum_digit_mode_accuracy(read_jsonl(st.inp("corpus") / "docs.jsonl"),
+                                                                      docs, sum_positions)
         for name in ["base", *arms]:
             model = load_model(st.inp(name)).eval()
             res = reasoned_accuracy(model, tokenizer, rows, positions, mcfg.max_new_tokens, fmt, cfg.batch_size)

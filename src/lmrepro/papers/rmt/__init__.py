@@ -23,6 +23,7 @@ PARAMS = {
     "pretrain": "lmrepro.common.train:TrainConfig",
     "midtrain": "lmrepro.papers.rmt.midtrain:MidtrainConfig",
     "midtrain_train": "lmrepro.common.train:TrainConfig",
+    "run": "lmrepro.papers.rmt.midtrain:RunConfig",
     "arms": "lmrepro.papers.rmt.midtrain:ArmsConfig",
     "evaluate": "lmrepro.papers.rmt.evaluate:EvalConfig",
 }

@@ -8,7 +8,8 @@ Per model (base and every arm in `arms.run`):
 - reasoned next-token accuracy: greedy "context <think>" -> parse -> prefix-match reward of the answer; at
   sum-digit positions (gold class `compute`, check A2), over a uniform sample of positions (`acc_all`), and per
   proxy-entropy bin;
-- mean think length (think tokens of format-valid completions, check A1) and the share of valid completions;
+- mean think length (check A1): think tokens of a valid completion, every generated token of an invalid one (as
+  the midtrain stage counts them for the budget), and the share of format-valid completions;
 - teacher-forced NTP loss (no reasoning) on every held-out document token (check A3), and per gold class.
 Reference: `acc_sumdigit_mode_baseline`, the sum-digit accuracy of always answering the most frequent digit.
 """
@@ -50,7 +51,7 @@ def reasoned_accuracy(model, tokenizer, rows, positions, max_new, fmt, batch_siz
             match = prefix_match_reward(" ".join(parsed[1]), [gold[0]] + [" " + t for t in gold[1:]]) \
                 if parsed is not None else 0.0
             out.append({"match": match, "valid": parsed is not None,
-                        "think_len": len(parsed[0]) if parsed is not None else None})
+                        "think_len": len(parsed[0]) if parsed is not None else len(comp)})
     return out
 
 
@@ -122,12 +123,11 @@ def main() -> None:
                 hits = [r["match"] for r, pos in zip(res_uni, uniform) if bin_of[pos] == b]
                 if hits:
                     m[f"acc_{bname}_{name}"] = statistics.fmean(hits)
-            lengths = [r["think_len"] for r in res if r["valid"]]
-            m[f"think_len_{name}"] = statistics.fmean(lengths) if lengths else float("nan")
+            m[f"think_len_{name}"] = statistics.fmean(r["think_len"] for r in res)
             m[f"valid_{name}"] = statistics.fmean(r["valid"] for r in res)
             for suffix, value in ntp_losses(model, rows, tokenizer.pad_token_id, labels).items():
                 m[f"ntp_loss{suffix}_{name}"] = value
-        m["think_ratio_rmt_rpt"] = m["think_len_rmt"] / m["think_len_rpt"]
+        m["think_ratio_rmt_rpt"] = m["think_len_rmt"] / max(m["think_len_rpt"], 1e-9)
         m["ntp_loss_rpt_minus_rmt"] = m["ntp_loss_rpt"] - m["ntp_loss_rmt"]
         m["ntp_loss_rmt_minus_base"] = m["ntp_loss_rmt"] - m["ntp_loss_base"]
         if sum_positions:

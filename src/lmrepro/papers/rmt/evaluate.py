@@ -95,7 +95,7 @@ def main() -> None:
         arms = st.params("arms", ArmsConfig).run
         import pyarrow.parquet as pq
 
-        tokenizer = load_tokenizer(st.inp("base"))
+        tokenizer = load_tokenizer(st.inp("corpus") / "tokenizer")
         fmt = format_ids(tokenizer)
         docs = read_jsonl(st.inp("corpus") / "heldout.jsonl")
         rows = doc_rows(tokenizer, docs, mcfg.max_len)

@@ -6,7 +6,8 @@
 Outputs (directory; schema in lmrepro.worlds.arithmetic): docs.jsonl (mid-training corpus), heldout.jsonl
 (evaluation documents), traces.jsonl (SFT traces for the base), tokenizer/ (word-level, fast), world.json.
 At `paper` scale the rule adds `--in hub_corpus=<Omni-MATH snapshot> --in hub_tokenizer=<policy snapshot>`:
-documents come from the snapshot (labels null), no traces are written (the base is a hub reasoning model).
+documents come from the snapshot (labels null), no traces are written (the base is a hub reasoning model), and
+the policy's tokenizer gets the format delimiters <think> </think> <ans> as tokens where it lacks them.
 """
 from __future__ import annotations
 
@@ -17,8 +18,8 @@ from lmrepro.common.io import atomic_dir
 from lmrepro.common.models import load_tokenizer
 from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
-from lmrepro.worlds.arithmetic import (ArithmeticWorldConfig, build_tokenizer, load_paper_docs, sample_docs,
-                                       sample_traces, to_jsonl)
+from lmrepro.worlds.arithmetic import (ANS, END_THINK, THINK, ArithmeticWorldConfig, build_tokenizer,
+                                       load_paper_docs, sample_docs, sample_traces, to_jsonl)
 
 
 @dataclass
@@ -37,6 +38,9 @@ def main() -> None:
                                        derive_seed(st.seed, "docs"))
             docs, heldout, traces = all_docs[:cfg.n_docs], all_docs[cfg.n_docs:], []
             tokenizer = load_tokenizer(st.inp("hub_tokenizer"))
+            # the reasoning format's delimiters as single tokens (midtrain resizes the policy's embeddings)
+            tokenizer.add_tokens([t for t in (THINK, END_THINK, ANS) if t not in tokenizer.get_vocab()],
+                                 special_tokens=True)
         else:
             docs = sample_docs(world_cfg, cfg.n_docs, derive_seed(st.seed, "docs"))
             heldout = sample_docs(world_cfg, cfg.n_heldout_docs, derive_seed(st.seed, "heldout"), first_id=cfg.n_docs)

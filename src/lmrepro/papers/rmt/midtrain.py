@@ -15,6 +15,7 @@ step's budget, sampled bins, rewards and lengths go to the rollouts JSONL (check
 """
 from __future__ import annotations
 
+import os
 import statistics
 from dataclasses import dataclass, field
 
@@ -106,7 +107,7 @@ def main() -> None:
         use_rl, use_budget, use_curriculum, use_ntp, bins_key = ARMS[arm]
         import pyarrow.parquet as pq
 
-        tokenizer = load_tokenizer(st.inp("base"))
+        tokenizer = load_tokenizer(st.inp("corpus") / "tokenizer")  # holds the format tokens at every scale
         fmt = format_ids(tokenizer)
         docs = read_jsonl(st.inp("corpus") / "docs.jsonl")
         rows = doc_rows(tokenizer, docs, cfg.max_len)
@@ -122,8 +123,12 @@ def main() -> None:
         pad = tokenizer.pad_token_id
         stats: list[dict] = []
 
-        def get_batch(step: int) -> dict:
-            g = torch.Generator().manual_seed(data_seed + step)
+        world_size = int(os.environ.get("WORLD_SIZE", "1"))  # set by `accelerate launch` (paper scale)
+
+        def get_batch(index: int) -> dict:
+            # `train` passes a micro-batch index, distinct per process; the budget and curriculum need the step
+            step = index // (train_cfg.grad_accum * world_size)
+            g = torch.Generator().manual_seed(data_seed + index)
             if not use_rl:
                 return {"docs": torch.randint(len(rows), (cfg.n_contexts,), generator=g)}
             if use_curriculum:
@@ -189,6 +194,8 @@ def main() -> None:
 
         by_bin_of = {pos: b for b, positions in by_bin.items() for pos in positions}
         model = load_model(st.inp("base"))
+        if model.get_input_embeddings().num_embeddings < len(tokenizer):  # a hub base meets the added format tokens
+            model.resize_token_embeddings(len(tokenizer))
         seed_everything(derive_seed(st.seed, "midtrain_init", arm))
         result = train(model, loss_fn, get_batch, train_cfg, out_dir=st.out("model"), log=st.log_curve,
                        tokenizer=tokenizer, desc=f"rmt {arm}")

@@ -120,3 +120,18 @@ def test_bad_config_is_rejected():
         W.ArithmeticWorldConfig(n_operands=4).check("world")
     with pytest.raises(ValueError, match="min_repeats"):
         W.ArithmeticWorldConfig(min_repeats=3, max_repeats=1).check("world")
+
+
+def test_paper_loader_reads_omni_math_rows_into_the_docs_schema(tmp_path):
+    rows = [{"domain": ["Algebra"], "difficulty": 3.0, "problem": f"Find x{i}.", "solution": f"x{i} = {i}.",
+             "answer": str(i), "source": "t"} for i in range(5)]
+    (tmp_path / "test.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows))
+    docs = W.load_paper_docs(str(tmp_path), 3, seed=0)
+    assert len(docs) == 3 and all(d.keys() == {"id", "text", "labels"} and d["labels"] is None for d in docs)
+    assert docs == W.load_paper_docs(str(tmp_path), 3, seed=0)
+    assert {d["text"] for d in docs} <= {f"Find x{i}.\n\nx{i} = {i}." for i in range(5)}
+    (tmp_path / "test.jsonl").write_text(json.dumps({"question": "q"}) + "\n")
+    with pytest.raises(KeyError, match="problem"):
+        W.load_paper_docs(str(tmp_path), 1, seed=0)
+    with pytest.raises(FileNotFoundError):
+        W.load_paper_docs(str(tmp_path / "missing"), 1, seed=0)

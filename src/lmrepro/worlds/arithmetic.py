@@ -172,11 +172,13 @@ def load_paper_docs(snapshot_dir: str, n_docs: int, seed: int) -> list[dict]:
 
     from datasets import load_dataset
 
-    files = sorted(f for ext in ("jsonl", "json", "parquet")
-                   for f in glob.glob(f"{snapshot_dir}/**/*.{ext}", recursive=True))
+    files, kind = [], "json"
+    for ext, kind in (("jsonl", "json"), ("parquet", "parquet")):  # the repo's test.jsonl, else a parquet export
+        files = sorted(glob.glob(f"{snapshot_dir}/**/*.{ext}", recursive=True))
+        if files:
+            break
     if not files:
         raise FileNotFoundError(f"no jsonl/parquet files under {snapshot_dir}; fetch it with the hub_snapshot rule")
-    kind = "parquet" if files[0].endswith(".parquet") else "json"
     rows = load_dataset(kind, data_files=files, split="train")
     missing = {"problem", "solution"} - set(rows.column_names)
     if missing:

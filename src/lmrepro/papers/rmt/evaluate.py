@@ -10,7 +10,8 @@ Per model (base and every arm in `arms.run`):
   proxy-entropy bin;
 - mean think length (check A1): think tokens of a valid completion, every generated token of an invalid one (as
   the midtrain stage counts them for the budget), and the share of format-valid completions;
-- teacher-forced NTP loss (no reasoning) on every held-out document token (check A3), and per gold class.
+- teacher-forced NTP loss (no reasoning) on every held-out document token (check A3), and per gold class, with
+  the teacher-forced argmax accuracy per gold class (`acc_direct_compute_*`: sum digits predicted without thinking).
 Reference: `acc_sumdigit_mode_baseline`, the sum-digit accuracy of always answering the most frequent digit.
 """
 from __future__ import annotations
@@ -61,11 +62,13 @@ def ntp_losses(model, rows, pad_id, labels) -> dict[str, float]:
     nll = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.size(-1)), rows[:, 1:].reshape(-1),
                                             reduction="none").view(rows.size(0), -1)
     real = rows[:, 1:] != pad_id
-    out = {"": float(nll[real].mean())}
+    out = {"ntp_loss": float(nll[real].mean())}
     if labels is not None:
+        hit = (logits.argmax(-1) == rows[:, 1:]).float()
         for label in sorted({x for row in labels for x in row}):
             mask = torch.tensor([[x == label for x in row] for row in labels])
-            out[f"_{label}"] = float(nll[:, :mask.size(1)][mask].mean())
+            out[f"ntp_loss_{label}"] = float(nll[:, :mask.size(1)][mask].mean())
+            out[f"acc_direct_{label}"] = float(hit[:, :mask.size(1)][mask].mean())
     return out
 
 
@@ -125,8 +128,8 @@ def main() -> None:
                     m[f"acc_{bname}_{name}"] = statistics.fmean(hits)
             m[f"think_len_{name}"] = statistics.fmean(r["think_len"] for r in res)
             m[f"valid_{name}"] = statistics.fmean(r["valid"] for r in res)
-            for suffix, value in ntp_losses(model, rows, tokenizer.pad_token_id, labels).items():
-                m[f"ntp_loss{suffix}_{name}"] = value
+            for key, value in ntp_losses(model, rows, tokenizer.pad_token_id, labels).items():
+                m[f"{key}_{name}"] = value
         m["think_ratio_rmt_rpt"] = m["think_len_rmt"] / max(m["think_len_rpt"], 1e-9)
         m["ntp_loss_rpt_minus_rmt"] = m["ntp_loss_rpt"] - m["ntp_loss_rmt"]
         m["ntp_loss_rmt_minus_base"] = m["ntp_loss_rmt"] - m["ntp_loss_base"]

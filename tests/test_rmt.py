@@ -173,7 +173,7 @@ def test_completion_logprobs_are_the_completion_tokens_logprobs(tiny_model):
         logps, mask = M.completion_logprobs(tiny_model, prompts, comps, pad_id=0)
     assert mask.tolist() == [[1, 1, 0], [1, 1, 1]]
     for i, (p, c) in enumerate(zip(prompts, comps)):
-        full = torch.log_softmax(tiny_model(input_ids=torch.tensor([p + c])).logits[0], -1)
+        full = torch.log_softmax(tiny_model(input_ids=torch.tensor([p + c])).logits[0], -1).detach()
         for j, tok in enumerate(c):
             assert float(logps[i, j]) == pytest.approx(float(full[len(p) - 1 + j, tok]), abs=1e-5)
 

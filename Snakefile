@@ -14,6 +14,7 @@ report: "workflow/report/workflow.rst"
 
 include: "rules/common.smk"
 include: "rules/meco.smk"
+include: "rules/rmt.smk"
 include: "rules/sami.smk"
 include: "rules/wechsel.smk"
 include: "rules/sentence_lm.smk"
@@ -28,6 +29,11 @@ rule all:
 rule meco:
     input:
         claims_target("meco"),
+
+
+rule rmt:
+    input:
+        claims_target("rmt"),
 
 
 rule sami:

@@ -167,10 +167,7 @@ rule sentence_lm_report:
             )
         ),
     output:
-        claims="results/{scale}/sentence_lm/claims.json",
-        metrics="results/{scale}/sentence_lm/metrics.json",
-        curves="results/{scale}/sentence_lm/curves.csv",
-        plot="results/{scale}/sentence_lm/plot.png",
+        **report_outputs("sentence_lm"),
     params:
         args=stage_args,
         claims=lambda wc: json.dumps(PAPERS["sentence_lm"]["claims"], sort_keys=True),

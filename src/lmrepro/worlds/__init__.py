@@ -18,5 +18,8 @@ Each generator is a pure function of its config and seed (same seed, byte-identi
 - `reasoning`: multi-step problems with one checked sentence per step and a gold state after each: state
   tracking mod 20 (sentence_lm) and composed named procedures with long/short traces (metacog_reuse); a GSM8K
   loader in the same schema.
+- `arithmetic`: documents of lines "a + b + c = t u ;" whose tokens have known entropy classes (random
+  operands, low-entropy symbols, computable sum digits), and partial-sum reasoning traces with counted redundant
+  repeats (rmt).
 - `lexicon`: seeded pronounceable word forms shared by the worlds.
 """

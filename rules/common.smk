@@ -63,11 +63,14 @@ def stage_args(wildcards, input, output, threads):
 
 
 def launcher(slug, stage):
-    """`lmrepro stage`, or `accelerate launch` over N processes when the stage asks for more than one GPU."""
+    """`lmrepro stage`, or `accelerate launch` over N processes when the stage asks for more than one GPU; a GPU
+    stage runs under `lmrepro gpus N`, which gives each local job devices of its own (a no-op under SLURM)."""
     gpus = int(PAPERS[slug].get("resources", {}).get(stage, {}).get("gpu", 0))
-    if gpus > 1:
-        return f"accelerate launch --multi_gpu --num_processes {gpus} -m lmrepro.cli stage"
-    return "lmrepro stage"
+    if gpus == 0:
+        return "lmrepro stage"
+    command = "lmrepro stage" if gpus == 1 else \
+        f"accelerate launch --multi_gpu --num_processes {gpus} -m lmrepro.cli stage"
+    return f"lmrepro gpus {gpus} -- {command}"
 
 
 def res(slug, stage, key, default):

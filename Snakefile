@@ -13,6 +13,7 @@ include: "rules/common.smk"
 include: "rules/meco.smk"
 include: "rules/sami.smk"
 include: "rules/wechsel.smk"
+include: "rules/word_class.smk"
 
 
 rule all:
@@ -34,3 +35,8 @@ rule sami:
 rule wechsel:
     input:
         claims_target("wechsel"),
+
+
+rule word_class:
+    input:
+        claims_target("word_class"),

@@ -307,3 +307,34 @@ def test_bad_config_errors():
         G.sample_sentences(G.build_grammar(G.GrammarConfig(), 0), 0, 1, "poetry")
     with pytest.raises(ValueError, match="at least one"):
         G.build_grammar(replace(G.GrammarConfig(), n_adjs=0), 0)
+
+
+def test_registers_from_yaml_mappings():
+    cfg = G.GrammarConfig(registers={"child": {"n_words": [2, 4]}, "story": {"p_rc": 0.5, "n_words": [5, 20]}})
+    g = G.build_grammar(cfg, 0)
+    assert cfg.registers["child"].p_question == G.REGISTERS["child"].p_question
+    assert all(2 <= sum(t != "PUNCT" for t in r["tags"]) <= 4 for r in G.sample_sentences(g, 0, 50, "child"))
+    assert len(G.sample_sentences(g, 0, 20, "story")) == 20
+    with pytest.raises(ValueError, match="unknown key"):
+        G.GrammarConfig(registers={"child": {"p_nope": 1.0}})
+
+
+def test_paper_loaders_map_to_the_world_schemas(monkeypatch):
+    import datasets
+
+    calls = []
+
+    def fake_load(dataset_id, config=None, split=None):
+        calls.append((dataset_id, config, split))
+        if dataset_id == G.BLIMP_ID:
+            return datasets.Dataset.from_list([{"sentence_good": "the dog runs .", "sentence_bad": "the dog run ."}])
+        return datasets.Dataset.from_list([{"text": "hello there", "domain": "childes"}] * 3)
+
+    monkeypatch.setattr(datasets, "load_dataset", fake_load)
+    pairs = G.load_blimp_pairs(n_per_phenomenon=1)
+    assert [r["phenomenon"] for r in pairs] == list(G.PHENOMENA)
+    assert pairs[0] == {"phenomenon": "det_noun_number", "good": "the dog runs .", "bad": "the dog run .",
+                        "diff_index": 2}
+    assert {c for _, c, _ in calls} == set(G.BLIMP_CONFIGS.values())
+    rows = G.load_text_corpus("cambridge-climb/BabyLM", "strict_small", source_field="domain", n=2)
+    assert rows == [{"source": "childes", "text": "hello there", "tags": [], "rules": []}] * 2

@@ -54,7 +54,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from lmrepro.worlds.lexicon import make_words
 
@@ -121,7 +121,19 @@ class GrammarConfig:
     n_dative: int = 8  # alternating verbs, the first of DATIVE_VERBS
     n_po_only: int = 3  # the first of PO_ONLY_VERBS
     zipf_s: float = 1.0
-    registers: dict = field(default_factory=lambda: dict(REGISTERS))
+    registers: dict = field(default_factory=lambda: dict(REGISTERS))  # name -> Register (or its fields, as YAML)
+
+    def __post_init__(self):
+        regs = {}
+        for name, reg in self.registers.items():
+            if isinstance(reg, dict):
+                unknown = set(reg) - set(Register.__dataclass_fields__)
+                if unknown:
+                    raise ValueError(f"registers.{name}: unknown key(s) {sorted(unknown)}")
+                reg = Register(**{**REGISTERS.get(name, REGISTERS["dialogue"]).__dict__, **reg})
+                reg = replace(reg, n_words=tuple(reg.n_words))
+            regs[name] = reg
+        object.__setattr__(self, "registers", regs)
 
 
 @dataclass(frozen=True)

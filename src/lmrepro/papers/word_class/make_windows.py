@@ -118,8 +118,8 @@ def main() -> None:
             np.savez(tmp / "windows_train.npz", inputs=train_in, target=train_tgt)
             np.savez(tmp / "windows_test.npz", **test)
         ceiling = context_ceiling(train_tokens, train_tags, test_tokens, test_tags, test, cfg.classes)
-        st.log_metrics({"context_ceiling": ceiling, "vocab_size": len(vocab), "n_train_windows": len(train_tgt), "n_test_windows":
-                        len(test["target"]), "test_unk_rate": float((test["inputs"] == 0).mean()),
+        st.log_metrics({"context_ceiling": ceiling, "vocab_size": len(vocab), "n_train_windows": len(train_tgt),
+                        "n_test_windows": len(test["target"]), "test_unk_rate": float((test["inputs"] == 0).mean()),
                         "test_last_in_classes": float((test["last_class"] >= 0).mean())})
 
 

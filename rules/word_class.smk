@@ -134,6 +134,7 @@ rule word_class_report:
             report_inputs(
                 "word_class",
                 {
+                    "make_windows": WORD_CLASS_DATA + "/make_windows.json",
                     "train_nwp": WORD_CLASS_RUNS + "/train_nwp.json",
                     "gdv": WORD_CLASS_RUNS + "/gdv.json",
                     "probe": WORD_CLASS_RUNS + "/probe.json",

@@ -18,6 +18,7 @@ include: "rules/rmt.smk"
 include: "rules/sami.smk"
 include: "rules/wechsel.smk"
 include: "rules/sentence_lm.smk"
+include: "rules/word_class.smk"
 
 
 rule all:
@@ -49,3 +50,8 @@ rule wechsel:
 rule sentence_lm:
     input:
         claims_target("sentence_lm"),
+
+
+rule word_class:
+    input:
+        claims_target("word_class"),

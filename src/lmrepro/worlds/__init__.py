@@ -21,5 +21,8 @@ Each generator is a pure function of its config and seed (same seed, byte-identi
 - `arithmetic`: documents of lines "a + b + c = t u ;" whose tokens have known entropy classes (random
   operands, low-entropy symbols, computable sum digits), and partial-sum reasoning traces with counted redundant
   repeats (rmt).
+- `grammar`: an English-like probabilistic grammar with gold word classes, registers of rising complexity
+  (child / dialogue / written), BLiMP-like minimal pairs and feature-controlled datives (climb, word_class,
+  cross_dative).
 - `lexicon`: seeded pronounceable word forms shared by the worlds.
 """

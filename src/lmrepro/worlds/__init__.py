@@ -24,5 +24,7 @@ Each generator is a pure function of its config and seed (same seed, byte-identi
 - `grammar`: an English-like probabilistic grammar with gold word classes, registers of rising complexity
   (child / dialogue / written), BLiMP-like minimal pairs and feature-controlled datives (climb, word_class,
   cross_dative).
+- `entities`: persons with unique names and descriptions, facts in either direction with exact exposure
+  counts, gold semantic chunks and forward / reverse probes for the reversal curse (spt).
 - `lexicon`: seeded pronounceable word forms shared by the worlds.
 """

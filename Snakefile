@@ -19,6 +19,7 @@ include: "rules/sami.smk"
 include: "rules/wechsel.smk"
 include: "rules/sentence_lm.smk"
 include: "rules/word_class.smk"
+include: "rules/spt.smk"
 
 
 rule all:
@@ -55,3 +56,8 @@ rule sentence_lm:
 rule word_class:
     input:
         claims_target("word_class"),
+
+
+rule spt:
+    input:
+        claims_target("spt"),

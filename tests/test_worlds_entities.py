@@ -1,6 +1,8 @@
 """The entities world (spt): unique names and titles, exact split sizes and exposure counts, no reverse fact of a
-test person, chunks that rejoin to the sentence with "." last, probes that complete to the fact, determinism."""
+test person, chunks that rejoin to the sentence with "." last, probes that complete to the fact, determinism; the
+typed knowledge base: types, exposure counts, uniform filler frames, the equivalence oracle, documents."""
 import json
+import random
 import time
 from collections import Counter
 
@@ -85,3 +87,86 @@ def test_small_corpus_under_two_seconds():
     W.training_facts(world, W.EntitiesConfig())
     W.probes(world)
     assert time.perf_counter() - start < 2.0
+
+
+# -- the typed knowledge base --------------------------------------------------------------------------------------
+KB_CFG = W.KnowledgeConfig(n_persons=80, n_towns=10, n_jobs=6, n_foods=6, n_rivers=3)
+
+
+def test_knowledge_base_is_typed_and_complete():
+    kb = W.build_knowledge(KB_CFG, seed=0)
+    assert {k: len(v) for k, v in kb.entities.items()} == {"person": 80, "town": 10, "job": 6, "food": 6, "river": 3}
+    words_by_type = [{w for n in names for w in n.split()} for names in kb.entities.values()]
+    for i, a in enumerate(words_by_type):
+        assert not a & set(W.KB_FUNCTION_WORDS)
+        for b in words_by_type[i + 1:]:
+            assert not a & b
+    assert len(set(kb.entities["person"])) == 80 and all(len(n.split()) == 2 for n in kb.entities["person"])
+    for person in kb.entities["person"]:
+        facts = kb.of(person)
+        assert sorted(t["relation"] for t in facts) == sorted(W.PERSON_RELATIONS)
+        for t in facts:
+            assert t["object"] in kb.entities[W.RELATIONS[t["relation"]][1]]
+    for town in kb.entities["town"]:
+        assert [(t["relation"], t["object"] in kb.entities["river"]) for t in kb.of(town)] == [("near_river", True)]
+    assert [t["id"] for t in kb.triples] == list(range(len(kb.triples)))
+
+
+def test_exposure_levels_come_in_equal_shares_and_the_corpus_states_each_fact_that_often():
+    kb = W.build_knowledge(KB_CFG, seed=1)
+    person_levels = Counter(t["exposures"] for t in kb.triples if t["relation"] in W.PERSON_RELATIONS)
+    assert person_levels == {0: 80, 1: 80, 2: 80, 8: 80}
+    corpus = Counter(W.exposure_corpus(kb, seed=1))
+    for t in kb.triples:
+        assert corpus[W.fact_text(t)] == t["exposures"]
+    assert sum(corpus.values()) == sum(t["exposures"] for t in kb.triples)
+
+
+def test_filler_frames_are_uniform_and_wrap_exactly_one_key_value():
+    kb = W.build_knowledge(KB_CFG, seed=2)
+    person_ids = [t["id"] for t in kb.triples if t["relation"] in W.PERSON_RELATIONS]
+    rows = W.qa_pairs(kb, person_ids * 20, seed=2)
+    frames = Counter(r["answer"].replace(r["value"], "{x}", 1) for r in rows)
+    assert set(frames) == set(W.FILLER_FRAMES)
+    assert max(frames.values()) / min(frames.values()) < 1.15  # 6400 draws over 8 frames
+    vocab = set(kb.vocabulary())
+    for r in rows[:400]:
+        assert W.answer_values(kb, r["answer"]) == {r["value"]}
+        assert set(r["question"].split()) <= vocab and set(r["answer"].split()) <= vocab
+        assert kb.triples[r["triple"]]["subject"] in r["question"]
+
+
+def test_equivalence_oracle_on_hand_built_answers():
+    kb = W.build_knowledge(KB_CFG, seed=3)
+    a, b = kb.entities["town"][:2]
+    assert W.same_answer(kb, f"i think it is {a} .", f"well , {a} .")
+    assert not W.same_answer(kb, f"i think it is {a} .", f"i think it is {b} .")
+    assert not W.same_answer(kb, "i think it is .", "well , .")  # no key value: never equivalent
+    assert not W.same_answer(kb, f"{a} or {b} .", f"{a} .")
+
+
+def test_documents_references_and_pos_tags():
+    kb = W.build_knowledge(KB_CFG, seed=4)
+    person = kb.entities["person"][0]
+    doc = W.entity_document(kb, person, random.Random(0))
+    assert 3 <= len(doc) <= 5 and all(person in s for s in doc[:4])
+    assert {W.fact_text(t) for t in kb.of(person)} <= set(doc)
+    ref = W.reference_answer(kb, person)
+    facts = {t["relation"]: t["object"] for t in kb.of(person)}
+    assert ref["values"] == [facts["works_as"], facts["lives_in"]]
+    assert ref["reference"] == f"{person} works as a {facts['works_as']} and lives in {facts['lives_in']} ."
+    tags = kb.pos_tags()
+    assert set(tags) == set(kb.vocabulary())
+    assert tags[facts["works_as"]] == "NOUN" and tags[person.split()[0]] == "PROPN" and tags["lives"] == "X"
+
+
+def test_knowledge_base_is_a_pure_function_of_seed_and_fast():
+    start = time.perf_counter()
+    big = W.KnowledgeConfig()  # sar's size: 400 persons x 4 attributes
+    one = W.build_knowledge(big, seed=5)
+    corpus = W.exposure_corpus(one, seed=5)
+    assert time.perf_counter() - start < 2.0
+    two = W.build_knowledge(big, seed=5)
+    assert json.dumps(one.triples) == json.dumps(two.triples) and corpus == W.exposure_corpus(two, seed=5)
+    assert W.qa_pairs(one, [0, 1, 2], 5) == W.qa_pairs(two, [0, 1, 2], 5)
+    assert json.dumps(W.build_knowledge(big, seed=6).triples) != json.dumps(one.triples)

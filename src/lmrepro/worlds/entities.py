@@ -1,5 +1,5 @@
 """People with typed attributes, facts stated in either direction with controlled exposure, gold semantic chunks,
-and forward / reverse probes (used by: spt; a base for the reversal-curse and fact-recall worlds of other papers).
+and forward / reverse probes (used by: spt), and a typed knowledge base with exposure schedules (used by: sar, kid).
 
 Each person has a two-token name (first, last) and a unique description "the ROLE of WORK": one of `n_roles`
 roles and a unique two-token title WORK. A fact is stated in one of two directions, each a list of gold semantic
@@ -18,6 +18,15 @@ Structure guaranteed (tested in tests/test_worlds_entities.py):
 - the chunks of every fact rejoin to its sentence; `probes` give a prompt and the answer tokens that complete it
   to the fact sentence (forward: name -> title, reverse: title -> name), for ranking among all candidates;
 - a pure function of (config, seed): the same seed gives byte-identical persons, facts and probes.
+A typed knowledge base (`build_knowledge`; sar, kid) guarantees, also tested:
+- persons, towns, jobs, foods and rivers with disjoint lexicons, also disjoint from every template and filler word;
+  each person has exactly one value per relation (lives_in, born_in: town; works_as: job; likes: food) and each
+  town one river (near_river);
+- person facts get the `exposure_levels` in equal shares (shuffled); `exposure_corpus` states each fact exactly
+  its level's number of times (0 = never seen);
+- `qa_pairs` render each answer in one of 8 filler frames, drawn uniformly, around exactly one key value, so
+  `same_answer` (same set of key values) is an exact equivalence oracle;
+- documents of 5 sentences per person, reference answers stating 2-3 true facts, and a POS lexicon (no spaCy).
 Paper scale: the reversal-curse data (lberglund/reversal_curse) replace this world there; its sentences come
 without gold chunks (an LLM chunker adds them), so no loader lives here yet.
 """
@@ -117,3 +126,166 @@ def probes(world: EntitiesWorld, split: str = "forward_only") -> list[dict]:
         rows.append({"person": p["id"], "direction": "reverse",
                      "prompt": " ".join(["the", p["role"], "of", *p["work"], "is"]), "answer": " ".join(p["name"])})
     return rows
+
+
+# -- a typed knowledge base: attributes, relations, exposure schedules, documents, filler-frame answers ----------
+# Used by: sar (facts seen 0/1/2/8 times, answers in 8 filler frames, an exact equivalence oracle) and kid
+# (relation triples, 3-5 sentence entity documents, reference answers, a POS lexicon).
+
+KB_TYPES = ("person", "town", "job", "food", "river")
+# relation -> (subject type, object type, sentence template, question template)
+RELATIONS = {
+    "lives_in": ("person", "town", "{s} lives in {o} .", "where does {s} live ?"),
+    "born_in": ("person", "town", "{s} was born in {o} .", "where was {s} born ?"),
+    "works_as": ("person", "job", "{s} works as a {o} .", "what does {s} work as ?"),
+    "likes": ("person", "food", "{s} likes to eat {o} .", "what does {s} like to eat ?"),
+    "near_river": ("town", "river", "{s} lies on the river {o} .", "which river is {s} on ?"),
+}
+PERSON_RELATIONS = ("lives_in", "born_in", "works_as", "likes")
+# answer frames around the key value X: uniform choice, so the frame carries log(8) nats independent of the value
+FILLER_FRAMES = (
+    "i think it is {x} .",
+    "the answer is {x} , as far as i know .",
+    "well , {x} .",
+    "it is {x} .",
+    "{x} , i believe .",
+    "probably {x} .",
+    "i would say {x} .",
+    "that would be {x} .",
+)
+KB_FUNCTION_WORDS = ("lives", "in", "was", "born", "works", "as", "a", "likes", "to", "eat", "lies", "on", "river",
+                     "where", "does", "live", "what", "work", "like", "which", "is", "?", ".", ",", "i", "think",
+                     "it", "answer", "far", "know", "well", "believe", "probably", "would", "say", "that", "be",
+                     "tell", "me", "about", "the")
+
+
+@dataclass
+class KnowledgeConfig:
+    n_persons: int = 400
+    n_towns: int = 30
+    n_jobs: int = 20
+    n_foods: int = 20
+    n_rivers: int = 8
+    exposure_levels: tuple[int, ...] = (0, 1, 2, 8)  # sar: each person fact seen this many times, equal shares
+
+    def check(self, where: str = "knowledge") -> None:
+        if min(self.n_persons, self.n_towns, self.n_jobs, self.n_foods, self.n_rivers) < 1:
+            raise ValueError(f"{where}: every entity type needs at least one member")
+        if not self.exposure_levels or min(self.exposure_levels) < 0:
+            raise ValueError(f"{where}.exposure_levels must be non-empty and >= 0, got {self.exposure_levels}")
+
+
+@dataclass
+class KnowledgeBase:
+    entities: dict[str, list[str]]  # type -> names ("mira tosk" for persons: two tokens; one token otherwise)
+    triples: list[dict]             # {"id", "subject", "relation", "object", "exposures"}
+
+    def of(self, subject: str) -> list[dict]:
+        return [t for t in self.triples if t["subject"] == subject]
+
+    def vocabulary(self) -> list[str]:
+        words = dict.fromkeys(KB_FUNCTION_WORDS)
+        for names in self.entities.values():
+            for name in names:
+                words.update(dict.fromkeys(name.split()))
+        return list(words)
+
+    def pos_tags(self) -> dict[str, str]:
+        """Word -> coarse tag (PROPN for person, town and river names, NOUN for jobs and foods, X otherwise): what
+        a tagger would give, without spaCy models (kid's memory takes nouns)."""
+        tags = {w: "X" for w in KB_FUNCTION_WORDS}
+        for etype, names in self.entities.items():
+            for name in names:
+                for w in name.split():
+                    tags[w] = "NOUN" if etype in ("job", "food") else "PROPN"
+        return tags
+
+
+def build_knowledge(cfg: KnowledgeConfig, seed: int) -> KnowledgeBase:
+    """Entities of each type with disjoint seeded lexicons; every person has exactly one value per person
+    relation and every town one river; person facts get exposure levels in equal shares (shuffled), town facts
+    the highest level (background knowledge)."""
+    cfg.check()
+    rng = random.Random(f"knowledge-{seed}")
+    used = set(KB_FUNCTION_WORDS)
+
+    def lexicon(n: int, syllables: tuple[int, int]) -> list[str]:
+        words = make_words(rng, n, syllables=syllables, exclude=used)
+        used.update(words)
+        return words
+
+    firsts, lasts = lexicon(max(8, int(cfg.n_persons ** 0.5) + 4), (2, 2)), lexicon(
+        max(8, int(cfg.n_persons ** 0.5) + 4), (3, 3))
+    entities = {
+        "person": [f"{a} {b}" for a, b in rng.sample([(a, b) for a in firsts for b in lasts], cfg.n_persons)],
+        "town": lexicon(cfg.n_towns, (2, 3)),
+        "job": lexicon(cfg.n_jobs, (2, 2)),
+        "food": lexicon(cfg.n_foods, (2, 3)),
+        "river": lexicon(cfg.n_rivers, (3, 3)),
+    }
+    person_facts = [(p, r) for p in entities["person"] for r in PERSON_RELATIONS]
+    levels = [cfg.exposure_levels[i % len(cfg.exposure_levels)] for i in range(len(person_facts))]
+    rng.shuffle(levels)
+    triples = []
+    for (person, relation), level in zip(person_facts, levels):
+        obj = rng.choice(entities[RELATIONS[relation][1]])
+        triples.append({"subject": person, "relation": relation, "object": obj, "exposures": level})
+    for town in entities["town"]:
+        triples.append({"subject": town, "relation": "near_river", "object": rng.choice(entities["river"]),
+                        "exposures": max(cfg.exposure_levels)})
+    for i, t in enumerate(triples):
+        t["id"] = i
+    return KnowledgeBase(entities, triples)
+
+
+def fact_text(triple: dict) -> str:
+    return RELATIONS[triple["relation"]][2].format(s=triple["subject"], o=triple["object"])
+
+
+def question_text(triple: dict) -> str:
+    return RELATIONS[triple["relation"]][3].format(s=triple["subject"])
+
+
+def exposure_corpus(kb: KnowledgeBase, seed: int) -> list[str]:
+    """Every fact sentence exactly `exposures` times, in a seeded order."""
+    rows = [fact_text(t) for t in kb.triples for _ in range(t["exposures"])]
+    random.Random(f"exposure-corpus-{seed}").shuffle(rows)
+    return rows
+
+
+def render_answer(value: str, rng: random.Random) -> str:
+    return rng.choice(FILLER_FRAMES).format(x=value)
+
+
+def qa_pairs(kb: KnowledgeBase, triple_ids: list[int], seed: int) -> list[dict]:
+    """Rows {"triple", "question", "answer", "value"}: the answer is the value in a uniformly drawn filler frame."""
+    rng = random.Random(f"qa-{seed}")
+    return [{"triple": i, "question": question_text(kb.triples[i]), "value": kb.triples[i]["object"],
+             "answer": render_answer(kb.triples[i]["object"], rng)} for i in triple_ids]
+
+
+def answer_values(kb: KnowledgeBase, text: str) -> set[str]:
+    """The key values (object-type entity names) a free-form answer mentions; filler words never count."""
+    values = {n for etype in ("town", "job", "food", "river") for n in kb.entities[etype]}
+    return {w for w in text.split() if w in values}
+
+
+def same_answer(kb: KnowledgeBase, a: str, b: str) -> bool:
+    """Equivalence oracle: two answers mean the same iff they mention the same non-empty set of key values."""
+    va = answer_values(kb, a)
+    return bool(va) and va == answer_values(kb, b)
+
+
+def entity_document(kb: KnowledgeBase, person: str, rng: random.Random) -> list[str]:
+    """An "encyclopedia" entry (kid): the person's 4 facts in a seeded order, then the river of their town."""
+    facts = kb.of(person)
+    town = next(t for t in facts if t["relation"] == "lives_in")["object"]
+    return [fact_text(t) for t in rng.sample(facts, len(facts))] + [fact_text(t) for t in kb.of(town)]
+
+
+def reference_answer(kb: KnowledgeBase, person: str, relations: tuple[str, ...] = ("works_as", "lives_in")) -> dict:
+    """kid's prompt "tell me about NAME ." with a reference stating the given 2-3 true facts in one sentence."""
+    facts = {t["relation"]: t["object"] for t in kb.of(person)}
+    parts = [RELATIONS[r][2].format(s="", o=facts[r]).strip(" .") for r in relations]
+    return {"prompt": f"tell me about {person} .", "reference": f"{person} " + " and ".join(parts) + " .",
+            "values": [facts[r] for r in relations]}

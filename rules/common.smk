@@ -139,6 +139,11 @@ def report_outputs(slug):
     )
 
 
+def report_settings(slug):
+    """A report rule's params: its claims and plot panels, so editing either reruns the report (nothing else)."""
+    return lambda wildcards: json.dumps({k: PAPERS[slug].get(k) for k in ("claims", "report")}, sort_keys=True)
+
+
 def report_inputs(slug, per_seed_stages):
     """Inputs of a paper's report rule: each seed's metrics.json of each named stage, named `seed<N>.<stage>`."""
 

@@ -134,7 +134,7 @@ rule meco_report:
         **report_outputs("meco"),
     params:
         args=stage_args,
-        claims=lambda wc: json.dumps(PAPERS["meco"]["claims"], sort_keys=True),
+        settings=report_settings("meco"),
     log:
         "logs/{scale}/meco/report.log",
     threads: 1

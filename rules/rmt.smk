@@ -176,7 +176,7 @@ rule rmt_report:
         **report_outputs("rmt"),
     params:
         args=stage_args,
-        claims=lambda wc: json.dumps(PAPERS["rmt"]["claims"], sort_keys=True),
+        settings=report_settings("rmt"),
     log:
         "logs/{scale}/rmt/report.log",
     threads: 1

@@ -127,7 +127,7 @@ rule sami_report:
         **report_outputs("sami"),
     params:
         args=stage_args,
-        claims=lambda wc: json.dumps(PAPERS["sami"]["claims"], sort_keys=True),
+        settings=report_settings("sami"),
     log:
         "logs/{scale}/sami/report.log",
     threads: 1

@@ -170,7 +170,7 @@ rule sentence_lm_report:
         **report_outputs("sentence_lm"),
     params:
         args=stage_args,
-        claims=lambda wc: json.dumps(PAPERS["sentence_lm"]["claims"], sort_keys=True),
+        settings=report_settings("sentence_lm"),
     log:
         "logs/{scale}/sentence_lm/report.log",
     threads: 1

@@ -84,7 +84,7 @@ rule spt_report:
         **report_outputs("spt"),
     params:
         args=stage_args,
-        claims=lambda wc: json.dumps(PAPERS["spt"]["claims"], sort_keys=True),
+        settings=report_settings("spt"),
     log:
         "logs/{scale}/spt/report.log",
     threads: 1

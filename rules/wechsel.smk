@@ -231,7 +231,7 @@ rule wechsel_report:
         **report_outputs("wechsel"),
     params:
         args=stage_args,
-        claims=lambda wc: json.dumps(PAPERS["wechsel"]["claims"], sort_keys=True),
+        settings=report_settings("wechsel"),
     log:
         "logs/{scale}/wechsel/report.log",
     threads: 1

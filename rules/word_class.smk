@@ -145,7 +145,7 @@ rule word_class_report:
         **report_outputs("word_class"),
     params:
         args=stage_args,
-        claims=lambda wc: json.dumps(PAPERS["word_class"]["claims"], sort_keys=True),
+        settings=report_settings("word_class"),
     log:
         "logs/{scale}/word_class/report.log",
     threads: 1

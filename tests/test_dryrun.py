@@ -22,3 +22,10 @@ def test_dry_run_on_slurm_profile_asks_for_gpus():
 def test_bad_global_config_is_rejected_before_any_job():
     proc = run_snakemake(REPO, "-n", "--config", "scale=huge", check=False)
     assert proc.returncode != 0 and "scale" in (proc.stdout + proc.stderr)
+
+
+@pytest.mark.parametrize("slug", PAPERS)
+def test_report_rule_tracks_its_claims_and_panels(slug):
+    """Editing a claim or a plot panel in the paper's config must rerun its report (a params change)."""
+    rules = (REPO / "rules" / f"{slug}.smk").read_text()
+    assert f'settings=report_settings("{slug}")' in rules, f"rules/{slug}.smk: report rule lacks report_settings"

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import evidence
 from tests.conftest import REPO, make_workdir
 
 pytestmark = pytest.mark.e2e
@@ -77,6 +78,8 @@ def test_params_and_metrics_diff_between_commits(origin):
     metrics = json.loads(sh(origin, "dvc", "metrics", "diff", "HEAD~1", "--json"))[f"results/ci/{PAPER}/metrics.json"]
     loss = metrics["metrics.pretrain_meco_stage1.final_loss.mean"]
     assert loss["new"] < loss["old"], loss  # 3x the steps: a lower final training loss
+    evidence.record("dvc-diff", f"dvc params diff HEAD~1: {json.dumps(changed)}\n"
+                    f"dvc metrics diff HEAD~1 (pretrain_meco_stage1 final_loss mean): {json.dumps(loss)}")
     shown = json.loads(sh(origin, "dvc", "metrics", "show", "--json"))
     current = next(iter(shown.values()))["data"][f"results/ci/{PAPER}/metrics.json"]["data"]["metrics"]
     assert {"claim.A1-steer.observed", "claim.A1-steer.holds"} <= set(current)  # verdicts are DVC metrics too

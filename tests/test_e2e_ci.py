@@ -46,8 +46,9 @@ def test_every_job_is_an_mlflow_run_with_tags(ci_runs, slug):
     experiment = client.get_experiment_by_name(slug)
     assert experiment is not None
     runs = client.search_runs([experiment.experiment_id], max_results=1000)
-    names = {r.info.run_name for r in runs}
+    names = [r.info.run_name for r in runs]
     assert any(n.startswith("report/ci/") for n in names)
+    assert len(set(names)) == len(names), sorted(n for n in names if names.count(n) > 1)  # arms named apart
     for run in runs:
         assert {"paper", "scale", "stage", "seed", "git_commit", "data_hash"} <= set(run.data.tags)
         assert run.data.tags["paper"] == slug and run.data.tags["scale"] == "ci"

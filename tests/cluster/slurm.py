@@ -49,7 +49,9 @@ class LocalSlurm:
         self.root = Path(root)
         self.pids: list[tuple[str, int]] = []  # started daemons, in start order
         self.linked_conf = False
-        self.env = {**os.environ, "SLURM_CONF": str(self.root / "slurm.conf")}
+        # daemons and runuser live in sbin, which a non-login PATH may lack
+        path = ":".join([os.environ.get("PATH", ""), "/usr/local/sbin", "/usr/sbin", "/sbin"])
+        self.env = {**os.environ, "PATH": path, "SLURM_CONF": str(self.root / "slurm.conf")}
 
     # -- daemons ---------------------------------------------------------------------------------------------
     def _spawn(self, name: str, cmd: list[str], **kw) -> subprocess.Popen:

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from lmrepro.common.tracking import flatten, scrub
-from tests import browser
+from tests import browser, evidence
 from tests.conftest import make_workdir
 
 pytestmark = pytest.mark.cluster
@@ -97,6 +97,7 @@ def test_jobs_ran_in_parallel(workflow):
         elif line.startswith("Finished job"):
             running -= 1
     assert peak >= 4, f"at most {peak} jobs ran at once"
+    evidence.record("mlflow-parallel", f"peak jobs running at once: {peak}")
 
 
 def test_every_job_is_exactly_one_run_with_all_its_metrics(server, workflow):
@@ -138,6 +139,10 @@ def test_every_job_is_exactly_one_run_with_all_its_metrics(server, workflow):
             logged_points = sorted((m.step, m.value) for m in history)
             assert [s for s, _ in logged_points] == [int(s) for s, _ in points]
             assert [v for _, v in logged_points] == pytest.approx([float(v) for _, v in points])
+    per_paper = Counter(r.data.tags["paper"] for r in runs)
+    evidence.record("mlflow-runs", f"{len(runs)} runs for {len(records)} job records, none lost or duplicated; "
+                    f"per experiment: {dict(sorted(per_paper.items()))}; "
+                    f"metrics checked: {sum(len(r.data.metrics) for r in runs)}")
 
 
 def test_mlflow_ui_shows_experiments_and_runs_with_tags(server, workflow):

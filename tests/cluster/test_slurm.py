@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import evidence
 from tests.cluster.slurm import PACKAGES, PARTITION, LocalSlurm, missing_tools
 from tests.conftest import make_workdir, run_snakemake
 
@@ -68,6 +69,9 @@ def test_every_job_was_a_completed_slurm_job(runs, cluster):
     states = {line.split("|")[0]: line.split("|")[2] for line in sacct.splitlines() if line}
     for slurm_id in submitted.values():
         assert states.get(slurm_id) == "COMPLETED", (slurm_id, states.get(slurm_id))
+    ours = [line for line in sacct.splitlines() if line.split("|")[0] in set(submitted.values())]
+    evidence.record("slurm-sacct", f"{len(ours)} SLURM jobs, all COMPLETED (sacct JobID|JobName|State):\n"
+                    + "\n".join(ours))
     logs = list((on_slurm / ".snakemake" / "slurm_logs").rglob("*.log"))
     assert {p.stem for p in logs} >= set(submitted.values())  # one kept log per SLURM job, named by its id
 

@@ -38,8 +38,9 @@ def _pairs(items: list[str], flag: str) -> dict[str, Path]:
 
 class Stage:
     def __init__(self, paper: str, stage: str, scale: str, seed: int | None, cfg: dict,
-                 inputs: dict[str, Path], outputs: dict[str, Path], threads: int | None):
+                 inputs: dict[str, Path], outputs: dict[str, Path], threads: int | None, variant: str = ""):
         self.paper, self.stage, self.scale, self.seed = paper, stage, scale, seed
+        self.variant = variant  # "arm=spt": the --set values that tell this job from its siblings
         self.cfg, self.inputs, self.outputs = cfg, inputs, outputs
         self.threads = threads
         self.metrics: dict[str, Any] = {}
@@ -72,7 +73,9 @@ class Stage:
             raise SystemExit(f"{paper}.{stage}: input(s) not found: {', '.join(missing)}")
         if "metrics" not in outputs:
             raise SystemExit(f"{paper}.{stage}: --out metrics=PATH is required")
-        return cls(paper, stage, args.scale, args.seed, cfg, inputs, outputs, args.threads)
+        variant = ",".join(f"{key.rsplit('.', 1)[-1]}={value}"
+                           for key, value in (o.split("=", 1) for o in args.overrides))
+        return cls(paper, stage, args.scale, args.seed, cfg, inputs, outputs, args.threads, variant)
 
     # -- config -----------------------------------------------------------------------------------------------
     def params(self, section: str, cls: type) -> Any:
@@ -139,7 +142,7 @@ class Stage:
                     params=self.used_params, curves=self.curves,
                     metrics={**self.metrics, **{f"time/{k}": v for k, v in self.timing.items()},
                              "time/stage_s": time.time() - self._t0},
-                    tags={"data_hash": record["data_hash"]},
+                    tags={"data_hash": record["data_hash"], **({"variant": self.variant} if self.variant else {})},
                     artifacts=[str(p) for p in self.outputs.values() if p.suffix in (".png", ".json")])
                 print(f"[lmrepro] MLflow run {run_id} logged to {tracking.default_tracking_uri()}", file=sys.stderr)
             except Exception as err:  # tracking must never lose the job's results

@@ -105,7 +105,8 @@ def log_run(*, paper: str, stage: str, scale: str, seed: int | None, params: dic
                 "git_commit": git_commit(), **(tags or {})}
     if os.environ.get("SLURM_JOB_ID"):  # a cluster job: which SLURM job produced this run (sacct -j <id>)
         all_tags["slurm_job_id"] = os.environ["SLURM_JOB_ID"]
-    run = client.create_run(experiment_id, run_name=f"{stage}/{scale}/{seed_name}", tags=all_tags)
+    variant = f"[{all_tags['variant']}]" if all_tags.get("variant") else ""  # pretrain[arm=meco]/small/seed0
+    run = client.create_run(experiment_id, run_name=f"{stage}{variant}/{scale}/{seed_name}", tags=all_tags)
     run_id = run.info.run_id
     now = int(time.time() * 1000)
     flat = scrub(flatten(params))

@@ -20,9 +20,11 @@ mds.png: 2-D metric MDS of the trained network's input and last hidden layer, co
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 import numpy as np
+from safetensors.numpy import load_file
 
 from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
@@ -44,9 +46,13 @@ def balanced_subset(labels: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
 
 def layers_in(acts_dir) -> list[str]:
-    names = {p.stem.split("_", 1)[1] for p in acts_dir.glob("trained_*.npy")}
+    names = {p.stem.split("_", 1)[1] for p in acts_dir.glob("trained_*.safetensors")}
     hidden = sorted((n for n in names if n.startswith("hidden")), key=lambda n: int(n[len("hidden"):]))
     return ["input", *hidden, "logits"]
+
+
+def load_acts(acts_dir, ckpt: str, layer: str) -> np.ndarray:
+    return load_file(str(acts_dir / f"{ckpt}_{layer}.safetensors"))["acts"]
 
 
 def mds_plot(path, points: dict[str, np.ndarray], labels: np.ndarray, class_names: list[str], seed: int) -> None:
@@ -74,7 +80,7 @@ def main() -> None:
     with Stage.from_argv("word_class", "gdv") as st:
         cfg = st.params("analysis", AnalysisConfig)
         acts_dir = st.inp("acts")
-        labels = np.load(acts_dir / "labels.npz")
+        labels = load_file(str(acts_dir / "labels.safetensors"))
         target, last = labels["target_class"], labels["last_class"]
         rng = np.random.default_rng(derive_seed(st.seed, "gdv"))
         label_sets = {"target": (np.arange(len(target)), target),
@@ -83,7 +89,7 @@ def main() -> None:
         label_sets["last_input"] = (keep, last[keep])
         layers = layers_in(acts_dir)
         m: dict[str, float] = {}
-        acts = {(c, layer): np.load(acts_dir / f"{c}_{layer}.npy") for c in CKPTS for layer in layers}
+        acts = {(c, layer): load_acts(acts_dir, c, layer) for c in CKPTS for layer in layers}
         for (ckpt, layer), x in acts.items():
             for name, (idx, y) in label_sets.items():
                 m[f"gdv_{ckpt}_{name}_{layer}"] = gdv(x[idx], y)
@@ -101,7 +107,8 @@ def main() -> None:
                                                          for la in layers))
         sub = np.sort(np.concatenate([rng.choice(np.flatnonzero(target == c), min(cfg.mds_per_class,
                                                  (target == c).sum()), replace=False) for c in np.unique(target)]))
-        class_names = [str(labels["class_names"][c]) for c in np.unique(target)]
+        all_names = json.loads((acts_dir / "classes.json").read_text())
+        class_names = [all_names[c] for c in np.unique(target)]
         mds_plot(st.out("mds"), {f"trained {la}": acts[("trained", la)][sub] for la in ("input", last_hidden)},
                  target[sub], class_names, derive_seed(st.seed, "mds"))
 

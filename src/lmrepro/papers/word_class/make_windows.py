@@ -5,8 +5,8 @@
 
 Sentences are concatenated into one stream (train lines and held-out lines separately). A window is `context`
 consecutive tokens; the target is the next token. Output directory: vocab.json (id order: <unk>, then train
-types by frequency, capped at `vocab_size`), windows_train.npz (every train position: inputs, target) and
-windows_test.npz (held-out windows, exactly `n_test_per_class` per class of `classes`, drawn at random without
+types by frequency, capped at `vocab_size`), windows_train.safetensors (every train position: inputs, target) and
+windows_test.safetensors (held-out windows, exactly `n_test_per_class` per class of `classes`, drawn at random without
 replacement: inputs, target, position (the target's index in the held-out stream), target_class, last_class
 as indices into `classes`; last_class is -1 when the last input word's class is not one of them).
 Metric context_ceiling: the balanced next-class accuracy of a count-based oracle on gold classes (see
@@ -18,6 +18,7 @@ import json
 from dataclasses import dataclass, field
 
 import numpy as np
+from safetensors.numpy import save_file
 
 from lmrepro.common.io import atomic_dir
 from lmrepro.common.seeding import derive_seed
@@ -115,8 +116,9 @@ def main() -> None:
         test = balanced_test(to_ids(test_tokens), test_tags, cfg, derive_seed(st.seed, "test_windows"))
         with atomic_dir(st.out("windows")) as tmp:
             (tmp / "vocab.json").write_text(json.dumps({"vocab": vocab, "classes": cfg.classes}))
-            np.savez(tmp / "windows_train.npz", inputs=train_in, target=train_tgt)
-            np.savez(tmp / "windows_test.npz", **test)
+            save_file({"inputs": np.ascontiguousarray(train_in), "target": np.ascontiguousarray(train_tgt)},
+                      str(tmp / "windows_train.safetensors"))
+            save_file({k: np.ascontiguousarray(v) for k, v in test.items()}, str(tmp / "windows_test.safetensors"))
         ceiling = context_ceiling(train_tokens, train_tags, test_tokens, test_tags, test, cfg.classes)
         st.log_metrics({"context_ceiling": ceiling, "vocab_size": len(vocab), "n_train_windows": len(train_tgt),
                         "n_test_windows": len(test["target"]), "test_unk_rate": float((test["inputs"] == 0).mean()),

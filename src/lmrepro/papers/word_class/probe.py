@@ -13,11 +13,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from safetensors.numpy import load_file
 
 from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
 from lmrepro.papers.word_class.extract_acts import CKPTS
-from lmrepro.papers.word_class.gdv import layers_in
+from lmrepro.papers.word_class.gdv import layers_in, load_acts
 
 
 @dataclass
@@ -50,13 +51,13 @@ def main() -> None:
     with Stage.from_argv("word_class", "probe") as st:
         cfg = st.params("probe", ProbeConfig)
         acts_dir = st.inp("acts")
-        y = np.load(acts_dir / "labels.npz")["target_class"]
+        y = load_file(str(acts_dir / "labels.safetensors"))["target_class"]
         layers = layers_in(acts_dir)
         seed = derive_seed(st.seed, "probe") % 2**31
         m = {}
         for ckpt in CKPTS:
             for layer in layers:
-                acc, majority = probe_accuracy(np.load(acts_dir / f"{ckpt}_{layer}.npy"), y, cfg, seed)
+                acc, majority = probe_accuracy(load_acts(acts_dir, ckpt, layer), y, cfg, seed)
                 m[f"probe_acc_{ckpt}_{layer}"] = acc
         m["last_hidden_acc"] = m[f"probe_acc_trained_{layers[-2]}"]
         m["majority_baseline"] = majority

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import torch
+from safetensors.numpy import load_file
 
 from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
@@ -53,8 +54,8 @@ def main() -> None:
         dcfg = st.params("nwp_data", NWPDataConfig)
         windows = st.inp("windows")
         meta = json.loads((windows / "vocab.json").read_text())
-        train_w = np.load(windows / "windows_train.npz")
-        test = dict(np.load(windows / "windows_test.npz"))
+        train_w = load_file(str(windows / "windows_train.safetensors"))
+        test = load_file(str(windows / "windows_test.safetensors"))
         inputs, target = torch.from_numpy(train_w["inputs"]), torch.from_numpy(train_w["target"])
         # the class of each vocabulary word, from the test windows' gold labels (for next-class accuracy only)
         word_class = np.full(len(meta["vocab"]), -1)

@@ -411,7 +411,7 @@ def test_killed_snakemake_run_plans_the_job_again_and_resumes(tmp_path):
 
 
 # == 3. security ================================================================================================
-PICKLE_SUFFIXES = {".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle", ".joblib", ".h5", ".msgpack", ".npy"}
+PICKLE_SUFFIXES = {".bin", ".pt", ".pth", ".ckpt", ".pkl", ".pickle", ".joblib", ".h5", ".msgpack", ".npy", ".npz"}
 
 
 @pytest.mark.e2e

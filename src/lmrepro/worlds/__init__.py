@@ -26,5 +26,7 @@ Each generator is a pure function of its config and seed (same seed, byte-identi
   cross_dative).
 - `entities`: persons with unique names and descriptions, facts in either direction with exact exposure
   counts, gold semantic chunks and forward / reverse probes for the reversal curse (spt).
+- `programs`: straight-line Karel programs on a walled grid with I/O specifications, per-statement traces,
+  alternative semantics and an interpreter at parity with the PyPI `karel` package (karel_meaning).
 - `lexicon`: seeded pronounceable word forms shared by the worlds.
 """

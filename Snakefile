@@ -14,6 +14,7 @@ include: "rules/meco.smk"
 include: "rules/sami.smk"
 include: "rules/wechsel.smk"
 include: "rules/word_class.smk"
+include: "rules/climb.smk"
 
 
 rule all:
@@ -40,3 +41,8 @@ rule wechsel:
 rule word_class:
     input:
         claims_target("word_class"),
+
+
+rule climb:
+    input:
+        claims_target("climb"),

@@ -7,7 +7,7 @@ SCALE  ?= small
 CORES  ?= all
 STAMP  := $(VENV)/.installed
 
-.PHONY: reproduce test ui dvc-yaml dryrun bench
+.PHONY: reproduce test cluster-test ui dvc-yaml dryrun bench report pull
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,8 +25,18 @@ reproduce: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
+cluster-test: $(STAMP)
+	$(BIN)/python -m pytest -q -m cluster tests/cluster
+
+report: $(STAMP)
+	$(BIN)/snakemake --report results/$(SCALE)/report.html --config scale=$(SCALE)
+	@echo "Report: results/$(SCALE)/report.html (each paper's plot and claims table; open it in a browser)"
+
 ui: $(STAMP)
 	$(BIN)/lmrepro ui
+
+pull: $(STAMP)
+	$(BIN)/lmrepro pull $(STAGES)
 
 dvc-yaml: $(STAMP)
 	$(BIN)/lmrepro dvc-yaml

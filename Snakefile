@@ -9,10 +9,15 @@ min_version("9.0")
 configfile: "config/config.yaml"
 
 
+report: "workflow/report/workflow.rst"
+
+
 include: "rules/common.smk"
 include: "rules/meco.smk"
+include: "rules/rmt.smk"
 include: "rules/sami.smk"
 include: "rules/wechsel.smk"
+include: "rules/sentence_lm.smk"
 include: "rules/word_class.smk"
 include: "rules/climb.smk"
 
@@ -28,6 +33,11 @@ rule meco:
         claims_target("meco"),
 
 
+rule rmt:
+    input:
+        claims_target("rmt"),
+
+
 rule sami:
     input:
         claims_target("sami"),
@@ -36,6 +46,11 @@ rule sami:
 rule wechsel:
     input:
         claims_target("wechsel"),
+
+
+rule sentence_lm:
+    input:
+        claims_target("sentence_lm"),
 
 
 rule word_class:

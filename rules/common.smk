@@ -63,11 +63,14 @@ def stage_args(wildcards, input, output, threads):
 
 
 def launcher(slug, stage):
-    """`lmrepro stage`, or `accelerate launch` over N processes when the stage asks for more than one GPU."""
+    """`lmrepro stage`, or `accelerate launch` over N processes when the stage asks for more than one GPU; a GPU
+    stage runs under `lmrepro gpus N`, which gives each local job devices of its own (a no-op under SLURM)."""
     gpus = int(PAPERS[slug].get("resources", {}).get(stage, {}).get("gpu", 0))
-    if gpus > 1:
-        return f"accelerate launch --multi_gpu --num_processes {gpus} -m lmrepro.cli stage"
-    return "lmrepro stage"
+    if gpus == 0:
+        return "lmrepro stage"
+    command = "lmrepro stage" if gpus == 1 else \
+        f"accelerate launch --multi_gpu --num_processes {gpus} -m lmrepro.cli stage"
+    return f"lmrepro gpus {gpus} -- {command}"
 
 
 def res(slug, stage, key, default):
@@ -119,6 +122,21 @@ def claims_target(slug):
 
 def summary_target():
     return f"results/{SCALE}/summary.md"
+
+
+def report_outputs(slug):
+    """Outputs of a paper's report rule; its plot and claims table are what `snakemake --report` shows."""
+    base = f"results/{{scale}}/{slug}"
+    labels = lambda figure: {"paper": slug, "figure": figure}
+    return dict(
+        claims=f"{base}/claims.json",
+        metrics=f"{base}/metrics.json",
+        curves=f"{base}/curves.csv",
+        plot=report(f"{base}/plot.png", caption="../workflow/report/plot.rst", category="papers",
+                    subcategory=slug, labels=labels("plot")),
+        table=report(f"{base}/claims.html", caption="../workflow/report/claims.rst", category="papers",
+                     subcategory=slug, labels=labels("claims")),
+    )
 
 
 def report_inputs(slug, per_seed_stages):

@@ -131,10 +131,7 @@ rule meco_report:
             )
         ),
     output:
-        claims="results/{scale}/meco/claims.json",
-        metrics="results/{scale}/meco/metrics.json",
-        curves="results/{scale}/meco/curves.csv",
-        plot="results/{scale}/meco/plot.png",
+        **report_outputs("meco"),
     params:
         args=stage_args,
         claims=lambda wc: json.dumps(PAPERS["meco"]["claims"], sort_keys=True),

@@ -124,10 +124,7 @@ rule sami_report:
             )
         ),
     output:
-        claims="results/{scale}/sami/claims.json",
-        metrics="results/{scale}/sami/metrics.json",
-        curves="results/{scale}/sami/curves.csv",
-        plot="results/{scale}/sami/plot.png",
+        **report_outputs("sami"),
     params:
         args=stage_args,
         claims=lambda wc: json.dumps(PAPERS["sami"]["claims"], sort_keys=True),

@@ -228,10 +228,7 @@ rule wechsel_report:
             )
         ),
     output:
-        claims="results/{scale}/wechsel/claims.json",
-        metrics="results/{scale}/wechsel/metrics.json",
-        curves="results/{scale}/wechsel/curves.csv",
-        plot="results/{scale}/wechsel/plot.png",
+        **report_outputs("wechsel"),
     params:
         args=stage_args,
         claims=lambda wc: json.dumps(PAPERS["wechsel"]["claims"], sort_keys=True),

@@ -134,6 +134,7 @@ rule word_class_report:
             report_inputs(
                 "word_class",
                 {
+                    "make_windows": WORD_CLASS_DATA + "/make_windows.json",
                     "train_nwp": WORD_CLASS_RUNS + "/train_nwp.json",
                     "gdv": WORD_CLASS_RUNS + "/gdv.json",
                     "probe": WORD_CLASS_RUNS + "/probe.json",
@@ -141,10 +142,7 @@ rule word_class_report:
             )
         ),
     output:
-        claims="results/{scale}/word_class/claims.json",
-        metrics="results/{scale}/word_class/metrics.json",
-        curves="results/{scale}/word_class/curves.csv",
-        plot="results/{scale}/word_class/plot.png",
+        **report_outputs("word_class"),
     params:
         args=stage_args,
         claims=lambda wc: json.dumps(PAPERS["word_class"]["claims"], sort_keys=True),

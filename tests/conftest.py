@@ -28,8 +28,9 @@ def make_workdir(dest: Path) -> Path:
     return dest
 
 
-def run_snakemake(workdir: Path, *args: str, check: bool = True, timeout: int = 900) -> subprocess.CompletedProcess:
-    env = {**os.environ, "MLFLOW_TRACKING_URI": f"sqlite:///{workdir / 'mlflow.db'}"}
+def run_snakemake(workdir: Path, *args: str, check: bool = True, timeout: int = 900,
+                  env: dict | None = None) -> subprocess.CompletedProcess:
+    env = {**(env or os.environ), "MLFLOW_TRACKING_URI": f"sqlite:///{workdir / 'mlflow.db'}"}
     proc = subprocess.run([SNAKEMAKE, *args], cwd=workdir, env=env, capture_output=True, text=True, timeout=timeout)
     if check and proc.returncode != 0:
         raise AssertionError(f"snakemake {' '.join(args)} failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")

@@ -1,10 +1,12 @@
 """A `ci`-scale run of every paper through Snakemake: outputs, claims.json, metrics.json and MLflow runs exist and
 are well-formed; an edit to one stage's code or config reruns only what depends on it."""
+import base64
 import json
 from pathlib import Path
 
 import pytest
 
+from tests import browser
 from tests.conftest import PAPERS, make_workdir, planned_jobs, run_snakemake
 
 pytestmark = pytest.mark.e2e
@@ -60,6 +62,38 @@ def test_summary_lists_every_paper(ci_runs):
     summary = (ci_runs / "results" / "ci" / "summary.md").read_text()
     for slug in PAPERS:
         assert f"| {slug} |" in summary
+
+
+REPORT_NAVIGATION = """<script>
+function clickText(t) {{
+  const els = [...document.querySelectorAll('a,td,label,span,div')].filter(e => e.textContent.trim() === t);
+  if (els.length) els[els.length - 1].click();
+}}
+setTimeout(() => clickText('Results'), 1000);
+setTimeout(() => clickText('papers'), 2000);
+setTimeout(() => clickText('{slug}'), 3000);
+setTimeout(() => clickText('{figure}'), 3500);
+setTimeout(() => document.querySelector('a[iconname=eye]').click(), 4000);
+</script>"""
+
+
+def test_snakemake_report_shows_every_papers_plot_and_claims(ci_runs, tmp_path):
+    report = ci_runs / "results" / "ci" / "report.html"
+    run_snakemake(ci_runs, "--report", str(report), "--config", "scale=ci", "--", "all")
+    html = report.read_text()
+    for slug in PAPERS:  # each paper's claims table and plot are embedded (as data URIs)
+        claims = json.loads((ci_runs / "results" / "ci" / slug / "claims.json").read_text())
+        table = base64.b64encode((ci_runs / "results" / "ci" / slug / "claims.html").read_bytes()).decode()
+        assert table in html, f"{slug}: claims table missing from the report"
+        assert base64.b64encode((ci_runs / "results" / "ci" / slug / "plot.png").read_bytes()).decode() in html
+        assert claims["claims"][0]["id"] in base64.b64decode(table).decode()
+    for slug, figure in [(PAPERS[0], "claims"), (PAPERS[-1], "plot")]:
+        page = tmp_path / f"{slug}-{figure}.html"
+        head, tail = html.rsplit("</body>", 1)
+        page.write_text(head + REPORT_NAVIGATION.format(slug=slug, figure=figure) + "</body>" + tail)
+        dom = browser.render(page.as_uri(), screenshot=browser.ARTIFACTS / f"report-ci-{slug}-{figure}.png")
+        assert "Snakemake" in dom and f">{slug}</" in dom, f"report did not render the {slug} page"
+        assert ('<iframe' in dom) if figure == "claims" else ('<img' in dom), f"{slug} {figure} not shown"
 
 
 def test_edit_reruns_only_affected_jobs(ci_runs):

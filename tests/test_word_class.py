@@ -132,3 +132,23 @@ def test_read_lines_paper_snapshot_layout(tmp_path):
     assert read_lines(tmp_path, 10, "text", "wikitext-103-raw-v1/train-*.parquet") == ["a b c", "d e"]
     with pytest.raises(FileNotFoundError, match="matching"):
         read_lines(tmp_path, 10, "text", "nothing/*.parquet")
+
+
+def test_context_ceiling_deterministic_and_ambiguous():
+    from lmrepro.papers.word_class.make_windows import context_ceiling
+
+    # DET NOUN VERB repeated: the next class is determined by the context, so the oracle is perfect
+    tags = ["DET", "NOUN", "VERB"] * 200
+    toks = ["the", "dog", "runs"] * 200
+    cfg = WindowConfig(context=3, classes=["DET", "NOUN", "VERB"], n_test_per_class=20)
+    test = balanced_test(np.arange(len(toks)), tags, cfg, seed=0)
+    assert context_ceiling(toks, tags, toks, tags, test, cfg.classes, order=2) == 1.0
+    # after DET an ADJ or a NOUN follows at random: ADJ vs NOUN targets cannot both be right
+    rng = np.random.default_rng(0)
+    tags2, toks2 = [], []
+    for _ in range(600):
+        tags2 += ["DET", "ADJ" if rng.random() < 0.5 else "NOUN", "VERB"]
+        toks2 += ["the", "x", "runs"]
+    cfg2 = WindowConfig(context=3, classes=["ADJ", "NOUN"], n_test_per_class=50)
+    test2 = balanced_test(np.arange(len(toks2)), tags2, cfg2, seed=0)
+    assert context_ceiling(toks2, tags2, toks2, tags2, test2, cfg2.classes, order=2) == pytest.approx(0.5, abs=0.01)

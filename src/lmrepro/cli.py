@@ -3,6 +3,8 @@
     lmrepro stage <paper>.<stage> [stage args]   run one stage (via the warm worker when one is running)
     lmrepro summary --scale small                 write results/<scale>/summary.md from the claims files
     lmrepro dvc-yaml [--check]                    regenerate dvc.yaml from the paper registry
+    lmrepro pull [meco-small ...]                 dvc pull results; Snakemake then has nothing to rerun
+    lmrepro gpus N -- <command>                   run a job on N GPUs of its own (CUDA_VISIBLE_DEVICES)
     lmrepro ui [--port 5000]                      open the MLflow UI on the default store
     lmrepro worker serve|start|stop PATH          the warm worker (Snakemake manages it)
 """
@@ -22,6 +24,13 @@ def main(argv: list[str] | None = None) -> int:
         from lmrepro.common.worker import client_run
 
         return client_run(argv[1], argv[2:])
+    if argv and argv[0] == "gpus":  # everything after `--` is the job's command line
+        if len(argv) < 3 or not argv[1].isdigit() or "--" not in argv:
+            print("usage: lmrepro gpus N -- <command> [args]", file=sys.stderr)
+            return 2
+        from lmrepro.common.gpus import run
+
+        run(int(argv[1]), argv[argv.index("--") + 1:])
     parser = argparse.ArgumentParser(prog="lmrepro")
     sub = parser.add_subparsers(dest="cmd", required=True)
     p = sub.add_parser("summary")
@@ -30,6 +39,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("claims", nargs="*")
     p = sub.add_parser("dvc-yaml")
     p.add_argument("--check", action="store_true", help="fail if dvc.yaml is out of date")
+    p = sub.add_parser("pull")
+    p.add_argument("stages", nargs="*", help="DVC stages <paper>-<scale> (default: all in dvc.lock)")
     p = sub.add_parser("ui")
     p.add_argument("--port", default="5000")
     p = sub.add_parser("worker")
@@ -48,6 +59,12 @@ def main(argv: list[str] | None = None) -> int:
         from lmrepro.common import registry
 
         return registry.write_dvc_yaml(check=args.check)
+    elif args.cmd == "pull":
+        from pathlib import Path
+
+        from lmrepro.common import registry
+
+        return registry.pull(args.stages, Path.cwd())
     elif args.cmd == "ui":
         from lmrepro.common.tracking import default_tracking_uri
 

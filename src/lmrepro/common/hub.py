@@ -18,6 +18,27 @@ ALLOW = ["*.json", "*.safetensors", "*.model", "*.txt", "*.md", "*.parquet", "*.
          "*.tiktoken", "*.py.txt"]
 
 
+def snapshot_rows(snapshot_dir: str, *, split: str | None = None, seed: int | None = None):
+    """Stream the rows of a dataset snapshot's data files (jsonl[.zst|.gz], json.gz, parquet), shards in sorted
+    order or a seeded shuffle; `split` keeps the files whose path mentions it (e.g. "test")."""
+    import glob
+    import random
+
+    from datasets import load_dataset
+
+    files = sorted(f for ext in ("jsonl", "jsonl.zst", "jsonl.gz", "json.gz", "parquet")
+                   for f in glob.glob(f"{snapshot_dir}/**/*.{ext}", recursive=True))
+    if split is not None:
+        files = [f for f in files if split in Path(f).relative_to(snapshot_dir).as_posix()]
+    if not files:
+        raise FileNotFoundError(f"no jsonl/parquet shards{f' for split {split!r}' if split else ''} under "
+                                f"{snapshot_dir}; fetch it with the hub_snapshot rule")
+    if seed is not None:
+        random.Random(seed).shuffle(files)
+    kind = "parquet" if files[0].endswith(".parquet") else "json"
+    yield from load_dataset(kind, data_files=files, split="train", streaming=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repo-id", required=True)

@@ -104,7 +104,7 @@ def load_model(directory: str | Path, kind: str = "causal_lm", **kwargs):
             raise ValueError(f"{weights} is not a readable safetensors file ({type(err).__name__}: {err}); "
                              f"delete {directory} and rerun the stage that writes it") from err
     auto = {"causal_lm": AutoModelForCausalLM, "masked_lm": AutoModelForMaskedLM}[kind]
-    return auto.from_pretrained(directory, use_safetensors=True, **kwargs)
+    return auto.from_pretrained(directory, use_safetensors=True, local_files_only=True, **kwargs)
 
 
 def load_tokenizer(directory: str | Path):
@@ -113,4 +113,4 @@ def load_tokenizer(directory: str | Path):
     directory = Path(directory)
     if not (directory / "tokenizer.json").is_file():
         raise FileNotFoundError(f"{directory} has no tokenizer.json (expected a saved fast tokenizer)")
-    return PreTrainedTokenizerFast.from_pretrained(directory)
+    return PreTrainedTokenizerFast.from_pretrained(directory, local_files_only=True)

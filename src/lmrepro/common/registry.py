@@ -2,9 +2,12 @@
 
 dvc.yaml has one stage per paper and scale; its command runs that paper's Snakemake target, so DVC and
 Snakemake agree on what a paper's pipeline is. `lmrepro dvc-yaml --check` (and a test) fails when it is stale.
+`lmrepro pull` fetches a clone's results with DVC so that Snakemake then has nothing to rerun.
 """
 from __future__ import annotations
 
+import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -36,10 +39,12 @@ def dvc_stages(root: Path = REPO_ROOT) -> dict:
                 "cmd": f"snakemake --config scale={scale} -- {slug}",
                 "deps": [f"rules/{slug}.smk", f"src/lmrepro/papers/{slug}", *SHARED_DEPS],
                 "params": [{f"config/papers/{slug}.yaml": None}],
-                "outs": [f"data/{scale}/{slug}", f"{results}/runs"],
-                "metrics": [{f"{results}/claims.json": {"cache": False}},
-                            {f"{results}/metrics.json": {"cache": False}}],
-                "plots": [{f"{results}/curves.csv": {"x": "step", "cache": False}}],
+                # every output of the paper's rules, so a `dvc pull` leaves Snakemake nothing to do
+                # metrics.json holds each claim's observed value and verdict as numbers (claims.json has lists)
+                "outs": [f"data/{scale}/{slug}", f"{results}/runs", f"{results}/claims.json", f"{results}/claims.html",
+                         f"{results}/plot.png"],
+                "metrics": [f"{results}/metrics.json"],
+                "plots": [{f"{results}/curves.csv": {"x": "step"}}],
             }
     return {"stages": stages}
 
@@ -60,4 +65,41 @@ def write_dvc_yaml(check: bool = False, root: Path = REPO_ROOT) -> int:
             return 1
         return 0
     path.write_text(text)
+    return 0
+
+
+def pull(stages: list[str], root: Path = REPO_ROOT) -> int:
+    """`dvc pull` the stages' outputs (default: every stage in dvc.lock), then restore Snakemake's view of them.
+
+    DVC checks files out in no particular order, so an upstream output can end up newer than a downstream one and
+    Snakemake would rerun the downstream job. Once `dvc status` confirms the pulled outputs match the committed
+    code and configs, `snakemake --touch` on each paper's target rewrites the timestamps in DAG order.
+    """
+    known = dvc_stages(root)["stages"]
+    if not stages:
+        lock = root / "dvc.lock"
+        if not lock.exists():
+            print("dvc.lock not found: nothing has been reproduced and committed yet", file=sys.stderr)
+            return 1
+        stages = sorted(yaml.safe_load(lock.read_text())["stages"])
+    unknown = [s for s in stages if s not in known]
+    if unknown:
+        print(f"unknown DVC stage(s) {unknown}; stages are <paper>-<scale>, e.g. meco-small", file=sys.stderr)
+        return 2
+    subprocess.run(["dvc", "pull", *stages], cwd=root, check=True)
+    status = json.loads(subprocess.run(["dvc", "status", "--json", *stages], cwd=root, check=True,
+                                       capture_output=True, text=True).stdout or "{}")
+    if status:
+        print(f"pulled outputs do not match the committed code/configs, left for Snakemake to rerun: {status}",
+              file=sys.stderr)
+        return 1
+    for stage in stages:
+        slug, scale = stage.rsplit("-", 1)
+        touch = subprocess.run(["snakemake", "--touch", "--config", f"scale={scale}", "--",
+                                slug], cwd=root, capture_output=True, text=True)
+        if touch.returncode != 0:
+            print(f"snakemake --touch for {stage} failed:\n{touch.stdout[-2000:]}{touch.stderr[-2000:]}",
+                  file=sys.stderr)
+            return 1
+    print(f"pulled {', '.join(stages)}; Snakemake sees them as up to date")
     return 0

@@ -1,16 +1,17 @@
-"""The report stage every paper ends with: claims.json, aggregated metrics, curves.csv and plot.png.
+"""The report stage every paper ends with: claims.json, claims.html, aggregated metrics, curves.csv and plot.png.
 
     lmrepro stage lmrepro.common.report --paper meco --scale small \
         --in seed0.evaluate=results/small/meco/runs/seed0/eval/metrics.json ... \
-        --out claims=... --out curves=... --out plot=... --out metrics=results/small/meco/metrics.json
+        --out claims=... --out table=... --out curves=... --out plot=... --out metrics=results/small/meco/metrics.json
 
 Inputs are named `seed<N>.<stage>`; a claim's metric `<stage>.<name>` reads `metrics[name]` of that stage's
 metrics.json for each seed. The plot draws the curves and bars listed under `report.panels` in the paper config:
-each seed as a thin line, the seed mean as a thick one.
+each seed as a thin line, the seed mean as a thick one. claims.html is the claims table that `snakemake --report` shows beside the plot.
 """
 from __future__ import annotations
 
 import csv
+import html
 import re
 import statistics
 
@@ -77,6 +78,30 @@ def plot(panels: list[dict], per_seed: dict[int, dict], rows, path, title: str) 
     plt.close(fig)
 
 
+def claims_table(claims: dict) -> str:
+    """The claims as a standalone HTML table: statement, the paper's figure, ours per seed, the verdict."""
+    def cell(x) -> str:
+        return html.escape(f"{x:.4g}" if isinstance(x, float) else str(x))
+
+    head = ("<tr><th>claim</th><th>statement</th><th>paper reported</th><th>ours (mean &plusmn; sd)</th>"
+            "<th>check</th><th>per seed</th><th>verdict</th></tr>")
+    rows = []
+    for c in claims["claims"]:
+        rep = c.get("reported")
+        reported = f"{rep.get('value')} ({rep.get('source', 'source not given')})" if rep else "not recorded"
+        seeds = ", ".join(f"{s}: {cell(v)}" for s, v in c["per_seed"].items())
+        verdict = "holds" if c["holds"] else "<b>does not hold</b>"
+        rows.append(f"<tr><td>{cell(c['id'])}</td><td>{cell(c['statement'])}</td><td>{cell(reported)}</td>"
+                    f"<td>{cell(c['mean'])} &plusmn; {cell(c['sd'])}</td>"
+                    f"<td>{cell(c['agg'])} {cell(c['op'])} {cell(c['threshold'])}</td><td>{seeds}</td>"
+                    f"<td>{verdict}</td></tr>")
+    title = f"{claims['paper']}: claims at scale {claims['scale']}"
+    return (f"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
+            "<style>table{border-collapse:collapse;font-family:sans-serif;font-size:13px}"
+            "td,th{border:1px solid #bbb;padding:3px 6px;text-align:left}</style></head><body>"
+            f"<h3>{html.escape(title)}</h3><table>{head}{''.join(rows)}</table></body></html>\n")
+
+
 def _get(seed_metrics: dict, dotted: str) -> float:
     stage, name = dotted.split(".", 1)
     return float(seed_metrics[stage][name])
@@ -87,6 +112,8 @@ def main() -> None:
         per_seed, rows = collect(st.inputs)
         claims = evaluate_claims(st.paper, st.scale, st.cfg["claims"], per_seed)
         write_json(st.out("claims"), claims)
+        with atomic_file(st.out("table")) as tmp:
+            tmp.write_text(claims_table(claims))
         with atomic_file(st.out("curves")) as tmp, tmp.open("w", newline="") as fh:
             writer = csv.writer(fh)
             writer.writerow(["seed", "curve", "step", "value"])

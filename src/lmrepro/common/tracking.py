@@ -103,6 +103,8 @@ def log_run(*, paper: str, stage: str, scale: str, seed: int | None, params: dic
     seed_name = "all" if seed is None else f"seed{seed}"
     all_tags = {"paper": paper, "stage": stage, "scale": scale, "seed": "all" if seed is None else str(seed),
                 "git_commit": git_commit(), **(tags or {})}
+    if os.environ.get("SLURM_JOB_ID"):  # a cluster job: which SLURM job produced this run (sacct -j <id>)
+        all_tags["slurm_job_id"] = os.environ["SLURM_JOB_ID"]
     run = client.create_run(experiment_id, run_name=f"{stage}/{scale}/{seed_name}", tags=all_tags)
     run_id = run.info.run_id
     now = int(time.time() * 1000)

@@ -106,6 +106,10 @@ def _child(conn: socket.socket, listener: socket.socket, request: dict, fds: lis
 def serve(path: str, parent_pid: int | None = None, idle_exit_s: float = 3600.0) -> None:
     import importlib
 
+    # as in a cold stage (Stage.__enter__), before the hub libraries read it at import: jobs forked from here must
+    # behave exactly like jobs started on their own (e.g. on a cluster)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
     for name in PRELOAD:
         importlib.import_module(name)
     if os.environ.get("MLFLOW_TRACKING_URI"):

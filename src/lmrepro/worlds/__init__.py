@@ -6,6 +6,21 @@ Each generator is a pure function of its config and seed (same seed, byte-identi
   constitutions (sami).
 - `conlang`: one world rendered in English and in a constructed SOV language with case suffixes, as
   non-parallel streams, plus a partial bilingual dictionary (wechsel).
+- `tools`: functions over an entity table with same-prefix siblings, gold calls, error signatures, a
+  systematically noisy teacher and a call checker (tl_training).
+- `instructions`: constrained instructions with exact checkers, interfering factors, a noisy judge and repair
+  edits (spar).
+- `feedback`: fact reports with quality oracles, feedback templates, preference pairs, styled answers with
+  criteria, reversals and user profiles (coh, implicit_reward, context_pref).
+- `languages`: English and rule-built constructed languages over one world of events, with an exact analyzer,
+  grammar books, dictionaries, cognates, synonyms, code-switching, per-language facts and tokenizers (camlang,
+  chocollama, lsk, multilingual_cpt, mella, lexical_specialization).
+- `reasoning`: multi-step problems with one checked sentence per step and a gold state after each: state
+  tracking mod 20 (sentence_lm) and composed named procedures with long/short traces (metacog_reuse); a GSM8K
+  loader in the same schema.
+- `arithmetic`: documents of lines "a + b + c = t u ;" whose tokens have known entropy classes (random
+  operands, low-entropy symbols, computable sum digits), and partial-sum reasoning traces with counted redundant
+  repeats (rmt).
 - `grammar`: an English-like probabilistic grammar with gold word classes, registers of rising complexity
   (child / dialogue / written), BLiMP-like minimal pairs and feature-controlled datives (climb, word_class,
   cross_dative).

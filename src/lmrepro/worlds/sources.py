@@ -143,18 +143,9 @@ def load_web_docs(snapshot_dir: str, n_docs: int, seed: int) -> list[dict]:
     mlfoundations/dclm-baseline-1.0: jsonl.zst shards with `text` and `url`), in the same schema. Reliability
     is unknown for real web text, so `reliable`/`group` are None. Reads the first `n_docs` rows of a seeded
     shuffle of the shards."""
-    import glob
-    import random as _random
+    from lmrepro.common.hub import snapshot_rows
 
-    from datasets import load_dataset
-
-    files = sorted(f for ext in ("jsonl", "jsonl.zst", "jsonl.gz", "json.gz", "parquet")
-                   for f in glob.glob(f"{snapshot_dir}/**/*.{ext}", recursive=True))
-    if not files:
-        raise FileNotFoundError(f"no jsonl/parquet shards under {snapshot_dir}; fetch it with the hub_snapshot rule")
-    _random.Random(seed).shuffle(files)
-    kind = "parquet" if files[0].endswith(".parquet") else "json"
-    stream = load_dataset(kind, data_files=files, split="train", streaming=True)
+    stream = snapshot_rows(snapshot_dir, seed=seed)
     docs = []
     for row in stream:
         if "url" not in row or "text" not in row:

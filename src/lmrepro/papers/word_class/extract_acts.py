@@ -5,9 +5,11 @@
         --out acts=results/small/word_class/runs/seed0/acts --out metrics=.../extract_acts.json
 
 Output directory: {trained,untrained}_{layer}.npy (float32, one row per test window, in windows_test.npz order)
-for layer in input, hidden1..K, logits; labels.npz (target_class, last_class).
+for layer in input, hidden1..K, logits; labels.npz (target_class, last_class, class_names).
 """
 from __future__ import annotations
+
+import json
 
 import numpy as np
 import torch
@@ -31,7 +33,9 @@ def main() -> None:
                 for layer, a in acts.items():
                     np.save(tmp / f"{ckpt}_{layer}.npy", a.numpy().astype(np.float32))
                     m[f"dead_frac_{ckpt}_{layer}"] = float((a.std(0) == 0).float().mean())
-            np.savez(tmp / "labels.npz", target_class=test["target_class"], last_class=test["last_class"])
+            classes = json.loads((st.inp("windows") / "vocab.json").read_text())["classes"]
+            np.savez(tmp / "labels.npz", target_class=test["target_class"], last_class=test["last_class"],
+                     class_names=np.array(classes))
         st.log_metrics({"n_windows": int(ids.shape[0]), **m})
 
 

@@ -101,7 +101,7 @@ def main() -> None:
                                                          for la in layers))
         sub = np.sort(np.concatenate([rng.choice(np.flatnonzero(target == c), min(cfg.mds_per_class,
                                                  (target == c).sum()), replace=False) for c in np.unique(target)]))
-        class_names = [f"class {c}" for c in np.unique(target)]
+        class_names = [str(labels["class_names"][c]) for c in np.unique(target)]
         mds_plot(st.out("mds"), {f"trained {la}": acts[("trained", la)][sub] for la in ("input", last_hidden)},
                  target[sub], class_names, derive_seed(st.seed, "mds"))
 

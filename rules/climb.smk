@@ -86,10 +86,7 @@ rule climb_report:
             )
         ),
     output:
-        claims="results/{scale}/climb/claims.json",
-        metrics="results/{scale}/climb/metrics.json",
-        curves="results/{scale}/climb/curves.csv",
-        plot="results/{scale}/climb/plot.png",
+        **report_outputs("climb"),
     params:
         args=stage_args,
         claims=lambda wc: json.dumps(PAPERS["climb"]["claims"], sort_keys=True),

@@ -29,6 +29,36 @@ def test_pacing_linear_midpoint_and_log_fast_start():
     assert pacing_value(log, 24, 300) > pacing_value(lin, 24, 300) + 0.3  # log rises fast early
 
 
+def climb_reference_pacing(shape, total, start_frac, end_frac, start, step):
+    """CLIMB src/data_curriculum/pacing_fn.py `get_pacing_fn` (max_difficulty 1, c = 10), restated from its
+    formulas: evaluated at the global step, rising over int(end - start) steps."""
+    t0, n = start_frac * total, int(end_frac * total - start_frac * total)
+    if shape == "step":
+        return start if step < end_frac * total else 1.0
+    if step < t0:
+        return start
+    if shape == "linear":
+        v = (1 - start) / n * step + start
+    elif shape == "quad":
+        v = (1 - start) / n ** 2 * step ** 2 + start
+    elif shape == "root":
+        v = (1 - start) / n ** 0.5 * step ** 0.5 + start
+    elif shape == "exp":
+        v = (1 - start) / (math.exp(10) - 1) * (math.exp(step * 10 / n) - 1) + start
+    else:  # log
+        v = (1 - start) * (1 + math.log(step / n + math.exp(-10)) / 10) + start
+    return min(v, 1.0)
+
+
+@pytest.mark.parametrize("shape", ["linear", "quad", "root", "log", "exp", "step"])
+def test_pacing_matches_climb_when_rising_from_step_zero(shape):
+    p = Pacing(shape=shape, start=0.1, start_frac=0.0, end_frac=0.8)
+    for total in (10, 300, 1500):
+        for t in range(0, total + 1, max(1, total // 60)):
+            assert pacing_value(p, t, total) == pytest.approx(
+                climb_reference_pacing(shape, total, 0.0, 0.8, 0.1, t), abs=1e-9), (shape, total, t)
+
+
 def test_pacing_rejects_bad_config():
     with pytest.raises(ValueError, match="shape"):
         Pacing(shape="cubic").check("x")

@@ -35,7 +35,12 @@ class Pacing:
 
 
 def pacing_value(p: Pacing, step: int, total_steps: int) -> float:
-    """f(step) in [p.start, 1]; start/end are recomputed from the global step count (spec: Pitfalls)."""
+    """f(step) in [p.start, 1]; start/end are recomputed from the global step count (spec: Pitfalls).
+
+    The shapes are CLIMB's `get_pacing_fn` in the step counted from start_frac: equal to it when start_frac = 0
+    (tests/test_climb.py). CLIMB evaluates its formula at the global step, so with start_frac > 0 its f jumps at
+    start_frac and reaches 1 at (end_frac - start_frac) of the steps; here f is continuous and reaches 1 at
+    end_frac, as the spec's A4 check (no <unk> after 80% of steps) reads it."""
     t0, t1 = p.start_frac * total_steps, p.end_frac * total_steps
     if step <= t0:
         return p.start
@@ -52,8 +57,8 @@ def pacing_value(p: Pacing, step: int, total_steps: int) -> float:
         g = 1.0 + math.log(x + math.exp(-p.growth)) / p.growth
     elif p.shape == "exp":
         g = (math.exp(p.growth * x) - 1.0) / (math.exp(p.growth) - 1.0)
-    else:  # step: half-way jump
-        g = 0.5 if x < 0.5 else 1.0
+    else:  # step: stays at `start` until end_frac (CLIMB pacing_fn.py)
+        g = 0.0
     return min(1.0, max(p.start, p.start + (1.0 - p.start) * g))
 
 

@@ -319,6 +319,22 @@ def test_registers_from_yaml_mappings():
         G.GrammarConfig(registers={"child": {"p_nope": 1.0}})
 
 
+def test_reflexive_rate_is_a_register_parameter():
+    """p_refl (default 0.1, the former constant) sets how often reflexives appear; the output stays grammatical."""
+    def refl_share(p_refl):
+        cfg = G.GrammarConfig(registers={"dialogue": {"p_refl": p_refl}})
+        g = G.build_grammar(cfg, SEED)
+        rows = G.sample_sentences(g, SEED, 400, "dialogue")
+        assert all(Recognizer(g).ok(r["text"]) for r in rows)
+        return sum("vp_refl" in r["rules"] for r in rows) / len(rows), rows
+
+    default_share, default_rows = refl_share(0.1)
+    assert default_rows == G.sample_sentences(G.build_grammar(G.GrammarConfig(), SEED), SEED, 400, "dialogue")
+    high_share, _ = refl_share(0.6)
+    assert high_share > 3 * default_share > 0
+    assert refl_share(0.0)[0] == 0
+
+
 def test_paper_loaders_map_to_the_world_schemas(monkeypatch):
     import datasets
 

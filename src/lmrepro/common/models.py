@@ -24,6 +24,8 @@ FAMILIES = {
     "opt": ("transformers.models.opt.modeling_opt", "OPTConfig", "OPTForCausalLM"),
     "bert": ("transformers.models.bert.modeling_bert", "BertConfig", "BertForMaskedLM"),
     "roberta": ("transformers.models.roberta.modeling_roberta", "RobertaConfig", "RobertaForMaskedLM"),
+    "roberta_prelayernorm": ("transformers.models.roberta_prelayernorm.modeling_roberta_prelayernorm",
+                             "RobertaPreLayerNormConfig", "RobertaPreLayerNormForMaskedLM"),
 }
 
 

@@ -99,6 +99,7 @@ class Register:
     p_conj: float
     max_depth: int  # nesting of NPs inside PPs/RCs
     p_dative: float = 0.1
+    p_refl: float = 0.1  # a main-clause transitive verb takes a reflexive object (anaphor agreement evidence)
 
 
 REGISTERS = {
@@ -314,7 +315,7 @@ class Grammar:
             out.append((form(self.verb_by_frame["intrans"](rng)), "VERB"))
         else:
             out.append((form(self.verb_by_frame["trans"](rng)), "VERB"))
-            if refl is not None and rng.random() < 0.1:
+            if refl is not None and rng.random() < reg.p_refl:
                 rules.add("vp_refl")
                 out.append((refl, "PRON"))
             else:

@@ -1,0 +1,87 @@
+"""Data prep (spec DAG: gen_corpus, train_tokenizer, score_difficulty, gen_minimal_pairs in one job, since each
+takes well under a second at small scale and a job costs ~4 s of start-up).
+
+    lmrepro stage climb.prep --scale small --seed 0 --out data=data/small/climb/seed0/prep \
+        --out metrics=data/small/climb/seed0/prep.metrics.json
+
+Outputs (directory): corpus.jsonl ({source, text, tags}), tokenizer/ (word-level; ids after the specials sorted
+by corpus frequency, so the vocabulary curriculum's id threshold is a frequency threshold, as BPE merge ranks are
+in the paper), difficulty.json (unigram perplexity per sentence, and source rank), pairs.jsonl (minimal pairs).
+At `paper` scale the rule adds --in hub_corpus (BabyLM strict-small) and the text comes from there.
+"""
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+
+from tokenizers import processors
+
+from lmrepro.common.io import atomic_dir
+from lmrepro.common.seeding import derive_seed
+from lmrepro.common.stage import Stage
+from lmrepro.common.tokenizers import build_word_tokenizer
+from lmrepro.papers.climb.curricula import unigram_perplexity
+from lmrepro.worlds.grammar import CLASSES, GrammarConfig, build_grammar, load_text_corpus, sample_minimal_pairs, \
+    sample_sentences
+
+MASK = "<mask>"
+
+
+@dataclass
+class CorpusConfig:
+    sources: list = field(default_factory=lambda: ["child", "dialogue", "written"])  # spoken first (source rank)
+    n_per_source: int = 4000  # spec: Small scale / World
+    n_pairs_per_phenomenon: int = 50  # spec: 6 phenomena x 50 pairs
+    hub_text_field: str = "text"
+
+    def check(self, where: str) -> None:
+        if self.n_per_source < 1 or self.n_pairs_per_phenomenon < 1:
+            raise ValueError(f"{where}: n_per_source and n_pairs_per_phenomenon must be >= 1")
+
+
+def frequency_tokenizer(rows: list[dict]):
+    """Word-level tokenizer: specials, <mask>, then words by descending corpus frequency (ties by word)."""
+    counts = Counter(w for r in rows for w in r["text"].split())
+    words = sorted(counts, key=lambda w: (-counts[w], w))
+    tok = build_word_tokenizer([MASK, *words])
+    tok.add_special_tokens({"mask_token": MASK, "cls_token": tok.bos_token, "sep_token": tok.eos_token})
+    # like a RoBERTa tokenizer, encoding adds <bos> ... <eos> unless add_special_tokens=False
+    tok.backend_tokenizer.post_processor = processors.TemplateProcessing(
+        single=f"{tok.cls_token} $A {tok.sep_token}",
+        special_tokens=[(tok.cls_token, tok.cls_token_id), (tok.sep_token, tok.sep_token_id)])
+    return tok
+
+
+def main() -> None:
+    with Stage.from_argv("climb", "prep") as st:
+        grammar_cfg = st.params("grammar", GrammarConfig)
+        cfg = st.params("corpus", CorpusConfig)
+        grammar = build_grammar(grammar_cfg, derive_seed(st.seed, "grammar"))
+        if "hub_corpus" in st.inputs:  # paper: BabyLM strict-small text; no gold tags (tagger: see config notes)
+            rows = load_text_corpus(str(st.inp("hub_corpus")), text_field=cfg.hub_text_field)
+        else:
+            rows = [r for src in cfg.sources
+                    for r in sample_sentences(grammar, derive_seed(st.seed, "corpus", src), cfg.n_per_source, src)]
+        pairs = sample_minimal_pairs(grammar, derive_seed(st.seed, "pairs"), cfg.n_pairs_per_phenomenon)
+        tokenizer = frequency_tokenizer(rows + [{"text": p["bad"]} for p in pairs])
+        ppl = unigram_perplexity([r["text"].split() for r in rows])
+        rank = {s: i for i, s in enumerate(cfg.sources)}
+        with atomic_dir(st.out("data")) as tmp:
+            (tmp / "corpus.jsonl").write_text("".join(
+                json.dumps({"source": r["source"], "text": r["text"], "tags": r["tags"]}) + "\n" for r in rows))
+            (tmp / "difficulty.json").write_text(json.dumps({
+                "unigram_ppl": ppl, "source_rank": [rank.get(r["source"], len(rank)) for r in rows]}))
+            (tmp / "pairs.jsonl").write_text("".join(json.dumps(p, sort_keys=True) + "\n" for p in pairs))
+            tokenizer.save_pretrained(tmp / "tokenizer")
+        by_src = Counter(r["source"] for r in rows)
+        st.log_metrics({"vocab_size": len(tokenizer), "n_sentences": len(rows), "n_pairs": len(pairs),
+                        "n_classes": len(CLASSES),
+                        **{f"mean_words_{s}": sum(len(r["text"].split()) for r in rows if r["source"] == s) / n
+                           for s, n in by_src.items()},
+                        **{f"mean_unigram_ppl_{s}": sum(p for p, r in zip(ppl, rows) if r["source"] == s) / n
+                           for s, n in by_src.items()}})
+
+
+if __name__ == "__main__":
+    main()

@@ -20,6 +20,7 @@ include: "rules/wechsel.smk"
 include: "rules/sentence_lm.smk"
 include: "rules/word_class.smk"
 include: "rules/spt.smk"
+include: "rules/karel_meaning.smk"
 
 
 rule all:
@@ -61,3 +62,8 @@ rule word_class:
 rule spt:
     input:
         claims_target("spt"),
+
+
+rule karel_meaning:
+    input:
+        claims_target("karel_meaning"),

@@ -21,6 +21,7 @@ include: "rules/sentence_lm.smk"
 include: "rules/word_class.smk"
 include: "rules/spt.smk"
 include: "rules/climb.smk"
+include: "rules/karel_meaning.smk"
 
 
 rule all:
@@ -67,3 +68,8 @@ rule spt:
 rule climb:
     input:
         claims_target("climb"),
+
+
+rule karel_meaning:
+    input:
+        claims_target("karel_meaning"),

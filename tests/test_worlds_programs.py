@@ -6,7 +6,6 @@ import random
 import time
 from collections import Counter
 
-import numpy as np
 import pytest
 
 from lmrepro.worlds import programs as P
@@ -62,27 +61,6 @@ def test_alternative_semantics_remap_actions_not_text():
 
 
 # -- parity with the PyPI karel package ----------------------------------------------------------------------------
-def karel_final(size, walls, start, program):
-    """Run the program in karel 1.3.0 (hero at x = col + 1, y = row + 1 inside a border of walls)."""
-    from karel.karel import Karel
-
-    grid = np.zeros((size + 2, size + 2, 16), dtype=np.int8)
-    grid[0, :, 4] = grid[-1, :, 4] = grid[:, 0, 4] = grid[:, -1, 4] = 1
-    for r, c in walls:
-        grid[r + 1, c + 1, 4] = 1
-    grid[start["row"] + 1, start["col"] + 1, (0, 3, 1, 2)[start["facing"]]] = 1  # karel's channels: N, S, W, E
-    for r, c, n in start["markers"]:
-        grid[r + 1, c + 1, 5 + n] = 1
-    world = Karel(state=grid)
-    for action in program:
-        getattr(world, action)()
-    x, y = world.hero.position
-    facing = {(0, -1): N, (1, 0): E, (0, 1): S, (-1, 0): W}[tuple(world.hero.facing)]
-    markers = sorted([int(my) - 1, int(mx) - 1, n] for (mx, my), n in Counter(world.markers).items())
-    return {"row": int(y) - 1, "col": int(x) - 1, "facing": facing, "markers": markers}
-
-
-@pytest.mark.filterwarnings("ignore:`np.chararray` is deprecated:DeprecationWarning")
 def test_parity_with_the_karel_package_on_200_random_programs():
     cfg = P.ProgramsConfig(size=5, wall_ratio=0.15, marker_ratio=0.2, actions=P.ACTIONS, length=(1, 12),
                            n_examples=1)
@@ -91,7 +69,7 @@ def test_parity_with_the_karel_package_on_200_random_programs():
     for row in rows:
         walls = {tuple(w) for w in row["walls"]}
         ex = row["examples"][0]
-        assert karel_final(5, walls, ex["input"], row["program"]) == ex["output"], row
+        assert P.karel_package_final_state(5, row["walls"], ex["input"], row["program"]) == ex["output"], row
         blocked += any(a["row"] == b["row"] and a["col"] == b["col"] and m == "move"
                        for a, b, m in zip([ex["input"], *ex["trace"]], ex["trace"], row["program"]))
     assert blocked > 20  # the wall / edge case is exercised, not only free moves

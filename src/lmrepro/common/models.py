@@ -22,6 +22,7 @@ FAMILIES = {
     "llama": ("transformers.models.llama.modeling_llama", "LlamaConfig", "LlamaForCausalLM"),
     "gpt2": ("transformers.models.gpt2.modeling_gpt2", "GPT2Config", "GPT2LMHeadModel"),
     "opt": ("transformers.models.opt.modeling_opt", "OPTConfig", "OPTForCausalLM"),
+    "codegen": ("transformers.models.codegen.modeling_codegen", "CodeGenConfig", "CodeGenForCausalLM"),
     "bert": ("transformers.models.bert.modeling_bert", "BertConfig", "BertForMaskedLM"),
     "roberta": ("transformers.models.roberta.modeling_roberta", "RobertaConfig", "RobertaForMaskedLM"),
     "roberta_prelayernorm": ("transformers.models.roberta_prelayernorm.modeling_roberta_prelayernorm",

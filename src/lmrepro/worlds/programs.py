@@ -152,6 +152,37 @@ def satisfies(row: dict, program: list[str]) -> bool:
                for ex in row["examples"])
 
 
+KAREL_CHANNEL = (0, 3, 1, 2)  # karel's state channels are N, S, W, E; ours are N, E, S, W
+KAREL_FACING = {(0, -1): 0, (1, 0): 1, (0, 1): 2, (-1, 0): 3}
+
+
+def karel_package_final_state(size: int, walls: list, start: dict, program: list[str]) -> dict:
+    """The final state of `program` run by the PyPI `karel` package 1.3.0 (the peer interpreter): our grid inside
+    its border of walls, hero at x = col + 1, y = row + 1."""
+    import warnings
+    from collections import Counter
+
+    import numpy as np
+    from karel.karel import Karel
+
+    grid = np.zeros((size + 2, size + 2, 16), dtype=np.int8)
+    grid[0, :, 4] = grid[-1, :, 4] = grid[:, 0, 4] = grid[:, -1, 4] = 1
+    for r, c in walls:
+        grid[r + 1, c + 1, 4] = 1
+    grid[start["row"] + 1, start["col"] + 1, KAREL_CHANNEL[start["facing"]]] = 1
+    for r, c, n in start["markers"]:
+        grid[r + 1, c + 1, 5 + n] = 1
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # karel 1.3.0 builds its grid with np.chararray
+        world = Karel(state=grid)
+    for action in program:
+        getattr(world, action)()
+    x, y = world.hero.position
+    markers = sorted([int(my) - 1, int(mx) - 1, n] for (mx, my), n in Counter(world.markers).items())
+    return {"row": int(y) - 1, "col": int(x) - 1, "facing": KAREL_FACING[tuple(world.hero.facing)],
+            "markers": markers}
+
+
 def render_state(state: dict) -> list[str]:
     """Compact state tokens (spec: "r c D"), e.g. ["r2", "c4", "E"]; markers are not rendered."""
     return [f"r{state['row']}", f"c{state['col']}", DIRECTIONS[state["facing"]]]

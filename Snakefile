@@ -19,6 +19,7 @@ include: "rules/sami.smk"
 include: "rules/wechsel.smk"
 include: "rules/sentence_lm.smk"
 include: "rules/word_class.smk"
+include: "rules/cross_dative.smk"
 
 
 rule all:
@@ -55,3 +56,9 @@ rule sentence_lm:
 rule word_class:
     input:
         claims_target("word_class"),
+
+
+rule cross_dative:
+    input:
+        claims_target("cross_dative"),
+        f"results/{SCALE}/cross_dative/coefs.json",

@@ -130,10 +130,17 @@ def test_stimuli_design(grammar, stimuli):
             assert grammar.tag_of[words[2]] == "PRON"
         if e["alignment"] == "disharmonic":
             assert words[2] == "a" and len(words) >= 9
+    firsts = {"DO": [], "PO": []}
     for p in generalization:
         do, po = p["DO"].split(), p["PO"].split()
         assert sorted(do) == sorted(w for w in po if w != "to") and "to" in po
-        assert grammar.tag_of[do[2]] == "DET" and do[2] in {"the", "this"}
+        firsts["DO"].append(grammar.tag_of[do[2]] == "PRON")
+        firsts["PO"].append(grammar.tag_of[po[2]] == "PRON")
+        assert all(w in {"the", "this"} for w in do + po if grammar.tag_of.get(w) == "DET")
+    assert sum(firsts["DO"]) == sum(firsts["PO"]) == len(generalization) // 2  # balanced first arguments
+    nouns = world_stimuli(grammar, StimuliConfig(n_generalization=4, n_validation=2, n_instances=1,
+                                                 generalization_args="nouns"), 0)[1]
+    assert all(grammar.tag_of[p[f].split()[2]] == "DET" for p in nouns for f in ("DO", "PO"))
     gen_texts = {t for p in generalization for t in (p["DO"], p["PO"])}
     assert not gen_texts & {v["text"] for v in validation}
     assert world_stimuli(grammar, StimuliConfig(n_generalization=12, n_validation=4, n_instances=2), 0) == stimuli

@@ -11,8 +11,9 @@ Output directory (JSONL):
   harmonic (pronoun, definite, short, prototypical animacy: recipient animate / theme inanimate) or disharmonic
   (long indefinite noun of the other animacy); the second argument is a short definite noun of its role's
   prototypical animacy in both; plus the control, the novel verb in the intransitive frame.
-- generalization.jsonl: {"pair", "DO", "PO"}: the same neutral arguments (short definite nouns, animate
-  recipient, inanimate theme) in both constructions, fixed across conditions (spec pitfall: length).
+- generalization.jsonl: {"pair", "DO", "PO"}: the same arguments (definite, short, animate recipient, inanimate
+  theme) in both constructions, fixed across conditions (spec pitfall: length); `generalization_args: balanced`
+  makes them neutral w.r.t. the exposure's first argument: pronoun-first in half of each construction's pairs.
 - validation.jsonl: {"construction": DO|PO|intrans, "text"}: same-construction sentences with varied arguments,
   none of them a generalization sentence (best-epoch selection must not see the generalization set).
 """
@@ -38,12 +39,18 @@ class StimuliConfig:
     n_instances: int = 5  # spec: 5 lexical instances per condition
     n_generalization: int = 40  # spec: 40 DO/PO pairs
     n_validation: int = 10  # per construction
+    # generalization arguments: "balanced" alternates a pronoun recipient + noun theme and a noun recipient +
+    # pronoun theme, so that each construction's first postverbal argument is a pronoun in half the pairs;
+    # "nouns": short definite nouns only (then a noun-first exposure matches the generalization set on the surface)
+    generalization_args: str = "balanced"
     novel_token: str = "[verb]"
     repo_exposures: str = "data/experiments/final/givenness_template_1.jsonl"  # repo: relative to --in repo
     repo_generalization: str = "data/experiments/generalization.jsonl"
     repo_validation: str = "data/experiments/validation.json"
 
     def check(self, where: str) -> None:
+        if self.generalization_args not in ("balanced", "nouns"):
+            raise ValueError(f"{where}.generalization_args must be 'balanced' or 'nouns'")
         if self.source not in ("world", "repo"):
             raise ValueError(f"{where}.source must be 'world' or 'repo', got {self.source!r}")
         if min(self.n_instances, self.n_generalization, self.n_validation) < 1:
@@ -88,10 +95,13 @@ def world_stimuli(grammar, cfg: StimuliConfig, seed: int) -> tuple[list[dict], l
         rng = random.Random(derive_seed(seed, "exposure", "intrans", k))
         exposures.append({"item": f"intrans_control_{k}", "exposure": "intrans", "alignment": "control",
                           "instance": k, "text": grammar.intransitive(rng, verb, subject)["text"], "features": {}})
-    neutral = (NPFeatures(definite=True, animate=True), NPFeatures(definite=True, animate=False))
+    pronouns = [(True, False), (False, True)] if cfg.generalization_args == "balanced" else [(False, False)]
     generalization, seen = [], set()
     for i in range(200 * cfg.n_generalization):
-        pair = {f: grammar.dative(random.Random(derive_seed(seed, "generalization", i)), verb, f, *neutral,
+        rec_pron, th_pron = pronouns[len(generalization) % len(pronouns)]
+        args = (NPFeatures(pronoun=rec_pron, definite=True, animate=True),
+                NPFeatures(pronoun=th_pron, definite=True, animate=False))
+        pair = {f: grammar.dative(random.Random(derive_seed(seed, "generalization", i)), verb, f, *args,
                                   subject=subject)["text"] for f in ("DO", "PO")}
         if pair["DO"] not in seen:
             seen.add(pair["DO"])

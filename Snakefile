@@ -22,6 +22,7 @@ include: "rules/word_class.smk"
 include: "rules/spt.smk"
 include: "rules/climb.smk"
 include: "rules/karel_meaning.smk"
+include: "rules/cross_dative.smk"
 
 
 rule all:
@@ -73,3 +74,9 @@ rule climb:
 rule karel_meaning:
     input:
         claims_target("karel_meaning"),
+
+
+rule cross_dative:
+    input:
+        claims_target("cross_dative"),
+        f"results/{SCALE}/cross_dative/coefs.json",

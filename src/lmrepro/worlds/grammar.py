@@ -44,7 +44,10 @@ Structure guaranteed (tested in tests/test_worlds_grammar.py):
 - a pure function of (config, seed): the same seed gives byte-identical output.
 
 Datives (for cross_dative): `NPFeatures` + `Grammar.render_np` render a noun phrase with controlled pronoun /
-definiteness / length / animacy / number; `Grammar.dative` renders a DO or PO sentence from such features.
+definiteness / length / animacy / number; `Grammar.dative` renders a DO or PO sentence from such features
+(and `Grammar.intransitive` the intransitive frame), for any verb, including a novel one passed as a `Verb`;
+`Register.p_dative_harmonic` > 0 makes the corpus datives harmonically aligned (first postverbal argument a
+pronoun, the second a full NP), as in child-directed speech.
 
 Paper scale: `load_blimp_pairs` and `load_text_corpus` read the real datasets (BLiMP, BabyLM) into the same
 row schemas (network needed; not run offline).
@@ -100,6 +103,9 @@ class Register:
     max_depth: int  # nesting of NPs inside PPs/RCs
     p_dative: float = 0.1
     p_refl: float = 0.1  # a main-clause transitive verb takes a reflexive object (anaphor agreement evidence)
+    # harmonic alignment (cross_dative): in a DO/PO dative the first postverbal argument is, with this
+    # probability, a pronoun of its role's animacy and the second a full noun phrase (0: no such bias; no rng draw)
+    p_dative_harmonic: float = 0.0
 
 
 REGISTERS = {
@@ -287,6 +293,18 @@ class Grammar:
                     (self.noun_by_anim[False](rng).sg, "NOUN")]
         return out
 
+    def _harmonic_args(self, rng, out: list, rules: set, first_animate: bool, between: str | None):
+        """Dative arguments in harmonic order: a pronoun first, then a full (definite or not, short or long) NP."""
+        rules.update(("np_pron", "np_noun"))
+        out += self.render_np(rng, NPFeatures(pronoun=True, animate=first_animate, plural=rng.random() < 0.3))
+        if between:
+            out.append((between, "PREP"))
+        second = NPFeatures(definite=rng.random() < 0.5, long=rng.random() < 0.5, animate=not first_animate,
+                            plural=rng.random() < 0.3)
+        if second.long:
+            rules.update(("adj", "pp_np"))
+        out += self.render_np(rng, second)
+
     # ---- verb phrases and clauses ---------------------------------------------------------------------------
     def _vp(self, rng, reg: Register, depth: int, out: list, rules: set, num: str, refl: str | None,
             allow_dative: bool = True, base: bool = False):
@@ -302,13 +320,19 @@ class Grammar:
                 self._np(rng, reg, depth + 1, out, rules, case="obj", animate=verb.prep == "to" or None)
             elif rng.random() < 0.5:
                 rules.add("dative_do")
-                self._np(rng, reg, depth + 1, out, rules, case="obj", animate=True)
-                self._np(rng, reg, depth + 1, out, rules, case="obj", animate=False)
+                if reg.p_dative_harmonic and rng.random() < reg.p_dative_harmonic:
+                    self._harmonic_args(rng, out, rules, first_animate=True, between=None)
+                else:
+                    self._np(rng, reg, depth + 1, out, rules, case="obj", animate=True)
+                    self._np(rng, reg, depth + 1, out, rules, case="obj", animate=False)
             else:
                 rules.add("dative_po")
-                self._np(rng, reg, depth + 1, out, rules, case="obj", animate=False)
-                out.append(("to", "PREP"))
-                self._np(rng, reg, depth + 1, out, rules, case="obj", animate=True)
+                if reg.p_dative_harmonic and rng.random() < reg.p_dative_harmonic:
+                    self._harmonic_args(rng, out, rules, first_animate=False, between="to")
+                else:
+                    self._np(rng, reg, depth + 1, out, rules, case="obj", animate=False)
+                    out.append(("to", "PREP"))
+                    self._np(rng, reg, depth + 1, out, rules, case="obj", animate=True)
             return
         if r < reg.p_dative + 0.35:
             rules.add("vp_intrans")
@@ -392,6 +416,17 @@ class Grammar:
         out.append((".", "PUNCT"))
         return {"source": "dative", "text": " ".join(w for w, _ in out), "tags": [t for _, t in out],
                 "rules": ["dative_do" if frame == "DO" else "dative_po"]}
+
+    def intransitive(self, rng: random.Random, verb: Verb | str,
+                     subject: NPFeatures = NPFeatures(pronoun=True)) -> dict:
+        """subject VERB . (the intransitive frame, e.g. a novel verb's control exposure)."""
+        if isinstance(verb, str):
+            verb = Verb(verb, _third_s(verb), "intrans")
+        subj = self.render_np(rng, subject, case="subj")
+        num = "pl" if subject.plural or (subject.pronoun and subj[0][0] == "they") else "sg"
+        out = subj + [(verb.form(num), "VERB"), (".", "PUNCT")]
+        return {"source": "intransitive", "text": " ".join(w for w, _ in out), "tags": [t for _, t in out],
+                "rules": ["vp_intrans"]}
 
     # ---- minimal pairs ------------------------------------------------------------------------------------
     def _simple_np(self, rng, num: str, animate: bool | None = None) -> tuple[list[str], Noun]:

@@ -1,0 +1,67 @@
+"""Scores and statistics of the exposure runs (spec: Method / Metric, Analysis; Acceptance A1, A2, A4).
+
+- `alternate`: the unseen construction of an exposure (DO -> PO, PO -> DO);
+- `run_deltas`: delta = mean per-token log-prob of the generalization sentences in a construction after the
+  exposure (best epoch) minus before it, per construction;
+- `bootstrap_diff`: mean(a) - mean(b) with a percentile bootstrap CI (each group resampled with replacement);
+- `ols`: least squares with conventional standard errors (score ~ features [+ seed fixed effects]).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass
+class AnalysisConfig:
+    n_boot: int = 2000  # bootstrap resamples for the DO->PO vs PO->DO asymmetry (spec A4)
+    ci: float = 0.95
+
+    def check(self, where: str) -> None:
+        if self.n_boot < 10 or not 0 < self.ci < 1:
+            raise ValueError(f"{where}: n_boot >= 10 and 0 < ci < 1 required")
+
+
+def alternate(exposure: str) -> str:
+    if exposure not in ("DO", "PO"):
+        raise ValueError(f"no alternate construction for exposure {exposure!r}")
+    return "PO" if exposure == "DO" else "DO"
+
+
+def run_deltas(run: dict, state: str = "best") -> dict:
+    """{"DO": delta, "PO": delta} of one exposure run (mean over the generalization sentences)."""
+    return {f: float(np.mean(run["gen"][state][f]) - np.mean(run["gen"]["before"][f])) for f in ("DO", "PO")}
+
+
+def bootstrap_diff(a, b, n_boot: int, ci: float, rng: np.random.Generator) -> tuple[float, float, float]:
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    if len(a) == 0 or len(b) == 0:
+        raise ValueError("bootstrap_diff needs two non-empty groups")
+    boots = (rng.choice(a, (n_boot, len(a))).mean(1) - rng.choice(b, (n_boot, len(b))).mean(1))
+    lo, hi = np.quantile(boots, [(1 - ci) / 2, 1 - (1 - ci) / 2])
+    return float(a.mean() - b.mean()), float(lo), float(hi)
+
+
+def ols(X: np.ndarray, y: np.ndarray, names: list[str]) -> dict:
+    """{name: {"coef", "se"}} of y ~ X (X includes the intercept column)."""
+    X, y = np.asarray(X, float), np.asarray(y, float)
+    if X.shape[0] <= X.shape[1]:
+        raise ValueError(f"OLS needs more rows ({X.shape[0]}) than columns ({X.shape[1]})")
+    coef, *_ = np.linalg.lstsq(X, y, rcond=None)
+    resid = y - X @ coef
+    sigma2 = resid @ resid / (X.shape[0] - X.shape[1])
+    se = np.sqrt(np.diag(sigma2 * np.linalg.pinv(X.T @ X)))
+    return {n: {"coef": float(c), "se": float(s)} for n, c, s in zip(names, coef, se)}
+
+
+def design(table, seed_effects: bool) -> tuple[np.ndarray, list[str]]:
+    """Intercept, harmonic (1/0), PO exposure (1/0) [, one dummy per seed but the first] for dative runs."""
+    cols = [np.ones(len(table)), (table["alignment"] == "harmonic").to_numpy(float),
+            (table["exposure"] == "PO").to_numpy(float)]
+    names = ["intercept", "harmonic", "po_exposure"]
+    if seed_effects:
+        for s in sorted(table["seed"].unique())[1:]:
+            cols.append((table["seed"] == s).to_numpy(float))
+            names.append(f"seed{s}")
+    return np.column_stack(cols), names

@@ -14,9 +14,13 @@ def test_dry_run_all_papers(scale):
         assert "hub_snapshot_model" in jobs or "hub_snapshot_dataset" in jobs
 
 
-def test_dry_run_on_slurm_profile_asks_for_gpus():
-    proc = run_snakemake(REPO, "-n", "--profile", "profiles/slurm", "--config", "scale=paper", "--", "meco")
-    assert "gpu=8" in proc.stdout
+def test_paper_scale_plans_on_the_slurm_profile_and_asks_for_gpus():
+    proc = run_snakemake(REPO, "-n", "--forceall", "--profile", "profiles/slurm", "--config", "scale=paper", "--",
+                         *PAPERS)
+    jobs = planned_jobs(proc.stdout)
+    for slug in PAPERS:
+        assert any(rule.startswith(f"{slug}_") for rule in jobs), f"no {slug} jobs planned on the slurm profile"
+    assert "gpu=8" in proc.stdout  # meco's paper-scale pretraining
 
 
 def test_bad_global_config_is_rejected_before_any_job():

@@ -82,3 +82,21 @@ def test_lm_batches_mask_padding_and_optionally_the_spec():
         LMConfig(loss_on="spec").check("lm")
     with pytest.raises(ValueError, match="checkpoints"):
         LMConfig(checkpoints=(100, 0)).check("lm")
+
+
+def test_batched_hidden_states_equal_one_sequence_at_a_time():
+    from transformers import GPT2Config, GPT2LMHeadModel
+
+    from lmrepro.common.tokenizers import build_word_tokenizer
+    from lmrepro.papers.karel_meaning.probe import hidden_states
+    from lmrepro.worlds.programs import ProgramsConfig, generate, vocabulary
+
+    cfg = ProgramsConfig()
+    tok = build_word_tokenizer(vocabulary(cfg))
+    torch.manual_seed(0)
+    model = GPT2LMHeadModel(GPT2Config(vocab_size=len(tok), n_embd=16, n_layer=1, n_head=2, n_positions=48)).eval()
+    rows = generate(cfg, seed=0, n=7)  # programs of different lengths: padding inside a batch
+    x_batched, owner = hidden_states(model, tok, rows, -1, batch=4)
+    x_single, owner_single = hidden_states(model, tok, rows, -1, batch=1)
+    assert owner.tolist() == owner_single.tolist() == [i for i, r in enumerate(rows) for _ in r["program"]]
+    assert np.allclose(x_batched, x_single, atol=1e-5)

@@ -37,17 +37,24 @@ class ProbeConfig:
     mlp_hidden: int = 256
 
 
-def hidden_states(model, tokenizer, rows: list[dict], layer: int) -> tuple[np.ndarray, np.ndarray]:
-    """Features at every statement token, and the program index of each row of features."""
+def hidden_states(model, tokenizer, rows: list[dict], layer: int, batch: int = 256) -> tuple[np.ndarray, np.ndarray]:
+    """Features at every statement token, and the program index of each row of features. Sequences are
+    right-padded in batches: a causal model's states at real positions do not see the padding."""
     vocab = tokenizer.get_vocab()
     feats, owner = [], []
     with torch.no_grad():
-        for i, row in enumerate(rows):
-            ids = torch.tensor([[tokenizer.bos_token_id] + [vocab[t] for t in sequence_tokens(row)]])
-            states = model(input_ids=ids, output_hidden_states=True).hidden_states[layer][0]
-            pos = statement_positions(row)
-            feats.append(states[pos].float().numpy())
-            owner += [i] * len(pos)
+        for start in range(0, len(rows), batch):
+            chunk = rows[start:start + batch]
+            seqs = [[tokenizer.bos_token_id] + [vocab[t] for t in sequence_tokens(r)] for r in chunk]
+            ids = torch.full((len(seqs), max(map(len, seqs))), tokenizer.pad_token_id)
+            mask = torch.zeros_like(ids)
+            for i, seq in enumerate(seqs):
+                ids[i, :len(seq)], mask[i, :len(seq)] = torch.tensor(seq), 1
+            states = model(input_ids=ids, attention_mask=mask, output_hidden_states=True).hidden_states[layer]
+            for i, row in enumerate(chunk):
+                pos = statement_positions(row)
+                feats.append(states[i, pos].float().numpy())
+                owner += [start + i] * len(pos)
     return np.concatenate(feats), np.array(owner)
 
 

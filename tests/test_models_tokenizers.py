@@ -62,3 +62,13 @@ def test_model_factory_names_unknown_keys():
 def test_load_model_requires_safetensors(tmp_path):
     with pytest.raises(FileNotFoundError, match="config.json"):
         load_model(tmp_path)
+
+
+def test_build_model_takes_vocabulary_and_special_ids_from_a_tokenizer():
+    tok = build_word_tokenizer(["a", "b", "c"])
+    model = build_model({"family": "gpt2", "n_embd": 8, "n_layer": 1, "n_head": 2}, tokenizer=tok)
+    assert model.config.vocab_size == len(tok)
+    assert (model.config.pad_token_id, model.config.bos_token_id, model.config.eos_token_id) == \
+        (tok.pad_token_id, tok.bos_token_id, tok.eos_token_id)
+    wider = build_model({"family": "gpt2", "n_embd": 8, "n_layer": 1, "n_head": 2}, tokenizer=tok, vocab_size=64)
+    assert wider.config.vocab_size == 64  # an explicit value wins

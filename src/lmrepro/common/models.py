@@ -53,8 +53,14 @@ def check_model_spec(spec: dict[str, Any], where: str = "model") -> None:
         raise ValueError(f"{where}: unknown {family} config key(s): {', '.join(unknown)}")
 
 
-def build_model(spec: dict[str, Any], *, vocab_size: int | None = None, special_ids: dict | None = None):
-    """A freshly initialised model (seeded by the caller) from a family + config mapping."""
+def build_model(spec: dict[str, Any], *, tokenizer=None, vocab_size: int | None = None,
+                special_ids: dict | None = None):
+    """A freshly initialised model (seeded by the caller) from a family + config mapping. With `tokenizer`, the
+    vocabulary size and the pad/bos/eos ids come from it (explicit `vocab_size` / `special_ids` still win)."""
+    if tokenizer is not None:
+        vocab_size = len(tokenizer) if vocab_size is None else vocab_size
+        special_ids = special_ids or {"pad_token_id": tokenizer.pad_token_id, "bos_token_id": tokenizer.bos_token_id,
+                                      "eos_token_id": tokenizer.eos_token_id}
     spec = dict(spec)
     family = spec.pop("family", None)
     if family is None:

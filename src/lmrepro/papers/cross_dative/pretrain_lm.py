@@ -57,9 +57,7 @@ def main() -> None:
             return {k: v[idx, :width] for k, v in rows.items()}
 
         seed_everything(derive_seed(st.seed, "init"))
-        model = build_model(spec, vocab_size=len(tokenizer), special_ids={
-            "pad_token_id": tokenizer.pad_token_id, "bos_token_id": tokenizer.bos_token_id,
-            "eos_token_id": tokenizer.eos_token_id})
+        model = build_model(spec, tokenizer=tokenizer)
         state = train(model, causal_lm_loss, get_batch, tcfg, log=st.log_curve, desc="cross_dative.pretrain_lm")
         save_model(model, st.out("model"), tokenizer)
         st.log_metrics({"train_loss": state["loss"], "n_params": n_params(model)})

@@ -72,9 +72,7 @@ def main() -> None:
         if max(map(len, sequences)) > model_spec.get("n_positions", 1024):
             raise SystemExit(f"sequences of {max(map(len, sequences))} tokens exceed model.n_positions")
         seed_everything(derive_seed(st.seed, "init"))
-        model = build_model(model_spec, vocab_size=len(tokenizer), special_ids={
-            "pad_token_id": tokenizer.pad_token_id, "bos_token_id": tokenizer.bos_token_id,
-            "eos_token_id": tokenizer.eos_token_id})
+        model = build_model(model_spec, tokenizer=tokenizer)
         get_batch = batch_fn(sequences, tokenizer.get_vocab()["PROG"], tokenizer.pad_token_id, lm,
                              derive_seed(st.seed, "data"))
         with atomic_dir(st.out("ckpts")) as tmp:

@@ -52,9 +52,7 @@ def main() -> None:
         tokenizer = load_tokenizer(st.inp("corpus") / "tokenizer")
         rows = load_file(str(st.inp("rows")))
         seed_everything(derive_seed(st.seed, "init"))  # same init in every arm
-        model = build_model(model_spec, vocab_size=len(tokenizer), special_ids={
-            "pad_token_id": tokenizer.pad_token_id, "bos_token_id": tokenizer.bos_token_id,
-            "eos_token_id": tokenizer.eos_token_id})
+        model = build_model(model_spec, tokenizer=tokenizer)
         result = train(model, causal_lm_loss, batch_fn(rows, meco.batch_size, derive_seed(st.seed, "data", run.arm)),
                        train_cfg, out_dir=st.out("model"), log=st.log_curve, tokenizer=tokenizer,
                        desc=f"meco {run.arm}")

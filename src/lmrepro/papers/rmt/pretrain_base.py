@@ -68,9 +68,7 @@ def main() -> None:
                     "loss_mask": torch.cat([doc_mask[d], trace_mask[t]])}
 
         seed_everything(derive_seed(st.seed, "init"))
-        model = build_model(model_spec, vocab_size=len(tokenizer), special_ids={
-            "pad_token_id": tokenizer.pad_token_id, "bos_token_id": tokenizer.bos_token_id,
-            "eos_token_id": tokenizer.eos_token_id})
+        model = build_model(model_spec, tokenizer=tokenizer)
         result = train(model, causal_lm_loss, get_batch, train_cfg, log=st.log_curve, desc="rmt base")
         save_model(model, st.out("model"), tokenizer)
         st.log_metrics({"final_loss": result["loss"], "n_params": n_params(model)})

@@ -48,9 +48,7 @@ def main() -> None:
             return {name: t[idx] for name, t in rows.items()}
 
         seed_everything(derive_seed(st.seed, "init"))
-        model = build_model(model_spec, vocab_size=len(tokenizer), special_ids={
-            "pad_token_id": tokenizer.pad_token_id, "bos_token_id": tokenizer.bos_token_id,
-            "eos_token_id": tokenizer.eos_token_id})
+        model = build_model(model_spec, tokenizer=tokenizer)
         result = train(model, causal_lm_loss, get_batch, train_cfg, log=st.log_curve, desc="sami base")
         save_model(model, st.out("model"), tokenizer)
         st.log_metrics({"final_loss": result["loss"], "n_params": n_params(model),

@@ -81,9 +81,7 @@ def main() -> None:
         tokenizer = load_tokenizer(st.inp("facts") / "tokenizer")
         facts = read_jsonl(st.inp("facts") / "facts.jsonl")
         seed_everything(derive_seed(st.seed, "init"))  # the same initial weights in every arm
-        model = build_model(model_spec, vocab_size=len(tokenizer), special_ids={
-            "pad_token_id": tokenizer.pad_token_id, "bos_token_id": tokenizer.bos_token_id,
-            "eos_token_id": tokenizer.eos_token_id})
+        model = build_model(model_spec, tokenizer=tokenizer)
         data_seed = derive_seed(st.seed, "data")  # the same fact draws in every arm; only the orders differ
         result = train(model, causal_lm_loss, batch_fn(facts, tokenizer, run.arm, arms, data_seed), train_cfg,
                        out_dir=st.out("model"), log=st.log_curve, tokenizer=tokenizer, desc=f"spt {run.arm}")

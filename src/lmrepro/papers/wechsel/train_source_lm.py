@@ -40,9 +40,7 @@ def main() -> None:
         stream = token_stream(tokenizer, sentences)
         heldout = eval_blocks(token_stream(tokenizer, read_lines(data / "en_heldout.txt")), data_cfg)
         seed_everything(derive_seed(st.seed, "source_init"))
-        model = build_model(model_spec, vocab_size=len(tokenizer), special_ids={
-            "pad_token_id": tokenizer.pad_token_id, "bos_token_id": tokenizer.bos_token_id,
-            "eos_token_id": tokenizer.eos_token_id})
+        model = build_model(model_spec, tokenizer=tokenizer)
         steps = train_cfg.steps
         result = train(model, causal_lm_loss, batch_fn(stream, data_cfg, derive_seed(st.seed, "source_batches")),
                        train_cfg, out_dir=st.out("model"), log=st.log_curve, tokenizer=tokenizer,

@@ -14,7 +14,7 @@ rule climb_prep:
         cfg=cfg_hash("climb", "grammar", "corpus"),
     log:
         "logs/{scale}/climb/seed{seed}/prep.log",
-    threads: 1
+    threads: res("climb", "prep", "threads", 1)
     resources:
         runtime=10,
         mem_mb=2000,
@@ -38,7 +38,7 @@ rule climb_pretrain:
         arm="baseline|vocab_curr|data_curr|obj_curr|default_cfg",
     log:
         "logs/{scale}/climb/seed{seed}/pretrain_{arm}.log",
-    threads: 1
+    threads: res("climb", "pretrain", "threads", 1)
     resources:
         runtime=res("climb", "pretrain", "runtime", 10),
         mem_mb=res("climb", "pretrain", "mem_mb", 2000),
@@ -62,7 +62,7 @@ rule climb_eval_pll:
         "logs/{scale}/climb/seed{seed}/eval_pll.log",
     params:
         args=stage_args,
-    threads: 1
+    threads: res("climb", "eval_pll", "threads", 1)
     resources:
         runtime=res("climb", "eval_pll", "runtime", 5),
         mem_mb=res("climb", "eval_pll", "mem_mb", 2000),
@@ -92,6 +92,6 @@ rule climb_report:
         settings=report_settings("climb"),
     log:
         "logs/{scale}/climb/report.log",
-    threads: 1
+    threads: res("climb", "report", "threads", 1)
     shell:
         "lmrepro stage lmrepro.common.report --paper climb {params.args} > {log} 2>&1"

@@ -36,6 +36,36 @@ def seeds(slug):
     return [BASE_SEED + i for i in range(PAPERS[slug]["seeds"])]
 
 
+def seed_of(slug, stage, wildcards):
+    """The seed whose output of `stage` a job reads: the base seed for a stage that the paper config lists under
+    `shared_across_seeds` (it runs once and every seed reads it), else the job's own seed."""
+    return BASE_SEED if stage in PAPERS[slug].get("shared_across_seeds", []) else int(wildcards.seed)
+
+
+def stage_output(slug, stage, pattern):
+    """An input function: `stage`'s output `pattern` ({scale}, {seed}) at the seed this job reads it from."""
+    return lambda wildcards: pattern.format(scale=wildcards.scale, seed=seed_of(slug, stage, wildcards))
+
+
+def base_model(slug, hub_name, stage, pattern):
+    """An input function for a base model: the hub snapshot `hub.models.<hub_name>` where this scale's config names
+    one (`paper`), else our own LM, `stage`'s output `pattern` (`ci`/`small`: lmrepro.common.pretrain_lm).
+    `hub_name` may contain {seed} (one released checkpoint per seed)."""
+
+    def path(wildcards):
+        name = hub_name.format(seed=wildcards.seed)
+        if has_hub(slug, "models", name):
+            return hub_model(slug, name)
+        return pattern.format(scale=wildcards.scale, seed=seed_of(slug, stage, wildcards))
+
+    return path
+
+
+def lm_uses_hub(slug, hub_name):
+    """True where this scale replaces our own pretraining by a hub snapshot (the pretraining rule does not run)."""
+    return has_hub(slug, "models", hub_name.format(seed=BASE_SEED))
+
+
 def cfg_hash(slug, *sections):
     """A param that changes exactly when the named config sections change, so only affected jobs rerun."""
     params = PAPERS[slug].get("params", {})

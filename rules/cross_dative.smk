@@ -8,11 +8,8 @@ CROSS_DATIVE_RUNS = "results/{scale}/cross_dative/runs/seed{seed}"
 CROSS_DATIVE_REPO = "data/external/encouraging-exposures"
 
 
-def cross_dative_model(wildcards):
-    """The simulated learner: the released smolm checkpoint of this seed (paper), else the pretrained tiny OPT."""
-    if has_hub("cross_dative", "models", f"lm{wildcards.seed}"):
-        return hub_model("cross_dative", f"lm{wildcards.seed}")
-    return f"results/{wildcards.scale}/cross_dative/runs/seed{wildcards.seed}/ckpt/lm"
+# The simulated learner: the released smolm checkpoint of this seed (paper), else the pretrained tiny OPT.
+cross_dative_model = base_model("cross_dative", "lm{seed}", "pretrain_lm", CROSS_DATIVE_RUNS + "/ckpt/lm")
 
 
 def cross_dative_stimuli_inputs(wildcards):
@@ -25,7 +22,7 @@ def cross_dative_stimuli_inputs(wildcards):
 def cross_dative_report_stages():
     """Per-seed metrics the report reads; gen_corpus/pretrain_lm only where the learners are trained here."""
     stages = {"expose": CROSS_DATIVE_RUNS + "/expose.json", "score": CROSS_DATIVE_RUNS + "/score.json"}
-    if not has_hub("cross_dative", "models", f"lm{BASE_SEED}"):
+    if not lm_uses_hub("cross_dative", "lm{seed}"):
         stages |= {"gen_corpus": CROSS_DATIVE_DATA + "/gen_corpus.json",
                    "pretrain_lm": CROSS_DATIVE_RUNS + "/pretrain_lm.json"}
     return stages
@@ -52,7 +49,7 @@ rule cross_dative_gen_corpus:
         cfg=cfg_hash("cross_dative", "world", "corpus"),
     log:
         "logs/{scale}/cross_dative/seed{seed}/gen_corpus.log",
-    threads: 1
+    threads: res("cross_dative", "gen_corpus", "threads", 1)
     resources:
         runtime=res("cross_dative", "gen_corpus", "runtime", 5),
         mem_mb=res("cross_dative", "gen_corpus", "mem_mb", 2000),
@@ -62,23 +59,23 @@ rule cross_dative_gen_corpus:
 
 rule cross_dative_pretrain_lm:
     input:
-        code=code("cross_dative", "pretrain_lm"),
+        code=code("cross_dative", "pretrain_data"),
         data=CROSS_DATIVE_DATA + "/corpus",
     output:
         model=directory(CROSS_DATIVE_RUNS + "/ckpt/lm"),
         metrics=CROSS_DATIVE_RUNS + "/pretrain_lm.json",
     params:
         args=stage_args,
-        cfg=cfg_hash("cross_dative", "model", "pretrain", "pretrain_data"),
+        cfg=cfg_hash("cross_dative", "pretrain_lm", "model", "pretrain", "pretrain_data"),
     log:
         "logs/{scale}/cross_dative/seed{seed}/pretrain_lm.log",
-    threads: 2
+    threads: res("cross_dative", "pretrain_lm", "threads", 2)
     resources:
         runtime=res("cross_dative", "pretrain_lm", "runtime", 10),
         mem_mb=res("cross_dative", "pretrain_lm", "mem_mb", 2000),
         gpu=res("cross_dative", "pretrain_lm", "gpu", 0),
     shell:
-        "lmrepro stage cross_dative.pretrain_lm {params.args} > {log} 2>&1"
+        "lmrepro stage lmrepro.common.pretrain_lm --paper cross_dative {params.args} > {log} 2>&1"
 
 
 rule cross_dative_gen_stimuli:
@@ -92,7 +89,7 @@ rule cross_dative_gen_stimuli:
         cfg=cfg_hash("cross_dative", "world", "stimuli"),
     log:
         "logs/{scale}/cross_dative/seed{seed}/gen_stimuli.log",
-    threads: 1
+    threads: res("cross_dative", "gen_stimuli", "threads", 1)
     resources:
         runtime=res("cross_dative", "gen_stimuli", "runtime", 5),
         mem_mb=res("cross_dative", "gen_stimuli", "mem_mb", 2000),
@@ -113,7 +110,7 @@ rule cross_dative_expose:
         cfg=cfg_hash("cross_dative", "exposure"),
     log:
         "logs/{scale}/cross_dative/seed{seed}/expose.log",
-    threads: 1
+    threads: res("cross_dative", "expose", "threads", 1)
     resources:
         runtime=res("cross_dative", "expose", "runtime", 10),
         mem_mb=res("cross_dative", "expose", "mem_mb", 2000),
@@ -134,7 +131,7 @@ rule cross_dative_score:
         cfg=cfg_hash("cross_dative", "analysis"),
     log:
         "logs/{scale}/cross_dative/seed{seed}/score.log",
-    threads: 1
+    threads: res("cross_dative", "score", "threads", 1)
     resources:
         runtime=res("cross_dative", "score", "runtime", 5),
         mem_mb=res("cross_dative", "score", "mem_mb", 2000),
@@ -159,7 +156,7 @@ rule cross_dative_analyze:
         cfg=cfg_hash("cross_dative", "analysis"),
     log:
         "logs/{scale}/cross_dative/analyze.log",
-    threads: 1
+    threads: res("cross_dative", "analyze", "threads", 1)
     shell:
         "lmrepro stage cross_dative.analyze {params.args} > {log} 2>&1"
 
@@ -174,6 +171,6 @@ rule cross_dative_report:
         settings=report_settings("cross_dative"),
     log:
         "logs/{scale}/cross_dative/report.log",
-    threads: 1
+    threads: res("cross_dative", "report", "threads", 1)
     shell:
         "lmrepro stage lmrepro.common.report --paper cross_dative {params.args} > {log} 2>&1"

@@ -16,7 +16,7 @@ rule karel_meaning_gen_karel:
         cfg=cfg_hash("karel_meaning", "world", "data"),
     log:
         "logs/{scale}/karel_meaning/seed{seed}/gen_karel.log",
-    threads: 1
+    threads: res("karel_meaning", "gen_karel", "threads", 1)
     resources:
         runtime=10,
         mem_mb=2000,
@@ -34,7 +34,7 @@ rule karel_meaning_check_interpreter:
         cfg=cfg_hash("karel_meaning", "parity"),
     log:
         "logs/{scale}/karel_meaning/seed{seed}/check_interpreter.log",
-    threads: 1
+    threads: res("karel_meaning", "check_interpreter", "threads", 1)
     resources:
         runtime=10,
         mem_mb=2000,
@@ -44,24 +44,24 @@ rule karel_meaning_check_interpreter:
 
 rule karel_meaning_train_lm:
     input:
-        code=code("karel_meaning", "train_lm", "method"),
+        code=code("karel_meaning", "lm_data", "method"),
         data=KAREL_DATA + "/karel",
     output:
         ckpts=directory(KAREL_RUNS + "/ckpts"),
         metrics=KAREL_RUNS + "/train_lm.json",
     params:
         args=stage_args,
-        cfg=cfg_hash("karel_meaning", "model", "train", "lm"),
-        launcher=launcher("karel_meaning", "train_lm"),
+        cfg=cfg_hash("karel_meaning", "pretrain_lm", "model", "train", "lm"),
+        launcher=launcher("karel_meaning", "pretrain_lm"),
     log:
         "logs/{scale}/karel_meaning/seed{seed}/train_lm.log",
-    threads: 1  # a 0.1M-parameter model: two 1-thread trainings at once beat one 2-thread training
+    threads: res("karel_meaning", "pretrain_lm", "threads", 1)  # tiny model: two 1-thread jobs beat one 2-thread job
     resources:
-        runtime=res("karel_meaning", "train_lm", "runtime", 10),
-        mem_mb=res("karel_meaning", "train_lm", "mem_mb", 2000),
-        gpu=res("karel_meaning", "train_lm", "gpu", 0),
+        runtime=res("karel_meaning", "pretrain_lm", "runtime", 10),
+        mem_mb=res("karel_meaning", "pretrain_lm", "mem_mb", 2000),
+        gpu=res("karel_meaning", "pretrain_lm", "gpu", 0),
     shell:
-        "{params.launcher} karel_meaning.train_lm {params.args} > {log} 2>&1"
+        "{params.launcher} lmrepro.common.pretrain_lm --paper karel_meaning {params.args} > {log} 2>&1"
 
 
 rule karel_meaning_gen_programs:
@@ -76,7 +76,7 @@ rule karel_meaning_gen_programs:
         cfg=cfg_hash("karel_meaning", "generate"),
     log:
         "logs/{scale}/karel_meaning/seed{seed}/gen_programs.log",
-    threads: 1
+    threads: res("karel_meaning", "gen_programs", "threads", 1)
     resources:
         runtime=res("karel_meaning", "gen_programs", "runtime", 10),
         mem_mb=res("karel_meaning", "gen_programs", "mem_mb", 2000),
@@ -98,7 +98,7 @@ rule karel_meaning_probe:
         cfg=cfg_hash("karel_meaning", "probe"),
     log:
         "logs/{scale}/karel_meaning/seed{seed}/probe.log",
-    threads: 1
+    threads: res("karel_meaning", "probe", "threads", 1)
     resources:
         runtime=res("karel_meaning", "probe", "runtime", 10),
         mem_mb=res("karel_meaning", "probe", "mem_mb", 4000),
@@ -127,6 +127,6 @@ rule karel_meaning_report:
         settings=report_settings("karel_meaning"),
     log:
         "logs/{scale}/karel_meaning/report.log",
-    threads: 1
+    threads: res("karel_meaning", "report", "threads", 1)
     shell:
         "lmrepro stage lmrepro.common.report --paper karel_meaning {params.args} > {log} 2>&1"

@@ -14,7 +14,7 @@ rule meco_gen_corpus:
         cfg=cfg_hash("meco", "world", "corpus"),
     log:
         "logs/{scale}/meco/seed{seed}/gen_corpus.log",
-    threads: 1
+    threads: res("meco", "gen_corpus", "threads", 1)
     resources:
         runtime=10,
         mem_mb=2000,
@@ -36,7 +36,7 @@ rule meco_pack:
         arm="plain|meco|cooldown|heldout",
     log:
         "logs/{scale}/meco/seed{seed}/pack_{arm}.log",
-    threads: 1
+    threads: res("meco", "pack", "threads", 1)
     resources:
         runtime=10,
         mem_mb=2000,
@@ -60,7 +60,7 @@ rule meco_pretrain:
         arm="baseline|meco_stage1",
     log:
         "logs/{scale}/meco/seed{seed}/pretrain_{arm}.log",
-    threads: 2
+    threads: res("meco", "pretrain", "threads", 2)
     resources:
         runtime=res("meco", "pretrain", "runtime", 10),
         mem_mb=res("meco", "pretrain", "mem_mb", 2000),
@@ -84,7 +84,7 @@ rule meco_cooldown:
         launcher=launcher("meco", "cooldown"),
     log:
         "logs/{scale}/meco/seed{seed}/cooldown.log",
-    threads: 2
+    threads: res("meco", "cooldown", "threads", 2)
     resources:
         runtime=res("meco", "cooldown", "runtime", 5),
         mem_mb=res("meco", "cooldown", "mem_mb", 2000),
@@ -108,7 +108,7 @@ rule meco_evaluate:
         cfg=cfg_hash("meco", "evaluate", "pack"),
     log:
         "logs/{scale}/meco/seed{seed}/evaluate.log",
-    threads: 2
+    threads: res("meco", "evaluate", "threads", 2)
     resources:
         runtime=res("meco", "evaluate", "runtime", 5),
         mem_mb=res("meco", "evaluate", "mem_mb", 2000),
@@ -137,6 +137,6 @@ rule meco_report:
         settings=report_settings("meco"),
     log:
         "logs/{scale}/meco/report.log",
-    threads: 1
+    threads: res("meco", "report", "threads", 1)
     shell:
         "lmrepro stage lmrepro.common.report --paper meco {params.args} > {log} 2>&1"

@@ -14,17 +14,8 @@ def rmt_corpus_inputs(wildcards):
     return inputs
 
 
-def rmt_proxy(wildcards):
-    """The entropy proxy: the hub snapshot where the config names one (paper), else the tiny trained proxy."""
-    if has_hub("rmt", "models", "proxy"):
-        return hub_model("rmt", "proxy")
-    return f"results/{wildcards.scale}/rmt/runs/seed{wildcards.seed}/proxy"
-
-
-def rmt_base(wildcards):
-    if has_hub("rmt", "models", "base"):
-        return hub_model("rmt", "base")
-    return f"results/{wildcards.scale}/rmt/runs/seed{wildcards.seed}/base"
+rmt_proxy = base_model("rmt", "proxy", "proxy_lm", "results/{scale}/rmt/runs/seed{seed}/proxy")
+rmt_base = base_model("rmt", "base", "pretrain_lm", "results/{scale}/rmt/runs/seed{seed}/base")
 
 
 rule rmt_gen_corpus:
@@ -38,7 +29,7 @@ rule rmt_gen_corpus:
         cfg=cfg_hash("rmt", "world", "corpus"),
     log:
         "logs/{scale}/rmt/seed{seed}/gen_corpus.log",
-    threads: 1
+    threads: res("rmt", "gen_corpus", "threads", 1)
     resources:
         runtime=res("rmt", "gen_corpus", "runtime", 5),
         mem_mb=res("rmt", "gen_corpus", "mem_mb", 2000),
@@ -48,22 +39,22 @@ rule rmt_gen_corpus:
 
 rule rmt_train_proxy:
     input:
-        code=code("rmt", "train_proxy", "data", "pretrain_base"),
-        corpus="data/{scale}/rmt/seed{seed}/corpus",
+        code=code("rmt", "pretrain_data", "data"),
+        data="data/{scale}/rmt/seed{seed}/corpus",
     output:
         model=directory("results/{scale}/rmt/runs/seed{seed}/proxy"),
         metrics="results/{scale}/rmt/runs/seed{seed}/train_proxy.json",
     params:
         args=stage_args,
-        cfg=cfg_hash("rmt", "proxy_model", "proxy_train", "base"),
+        cfg=cfg_hash("rmt", "proxy_lm", "proxy_model", "proxy_train", "base"),
     log:
         "logs/{scale}/rmt/seed{seed}/train_proxy.log",
-    threads: 1
+    threads: res("rmt", "proxy_lm", "threads", 1)
     resources:
-        runtime=res("rmt", "train_proxy", "runtime", 5),
-        mem_mb=res("rmt", "train_proxy", "mem_mb", 2000),
+        runtime=res("rmt", "proxy_lm", "runtime", 5),
+        mem_mb=res("rmt", "proxy_lm", "mem_mb", 2000),
     shell:
-        "lmrepro stage rmt.train_proxy {params.args} > {log} 2>&1"
+        "lmrepro stage lmrepro.common.pretrain_lm --paper rmt --section proxy_lm {params.args} > {log} 2>&1"
 
 
 rule rmt_score_entropy:
@@ -79,7 +70,7 @@ rule rmt_score_entropy:
         cfg=cfg_hash("rmt", "entropy"),
     log:
         "logs/{scale}/rmt/seed{seed}/score_entropy.log",
-    threads: 1
+    threads: res("rmt", "score_entropy", "threads", 1)
     resources:
         runtime=res("rmt", "score_entropy", "runtime", 5),
         mem_mb=res("rmt", "score_entropy", "mem_mb", 2000),
@@ -90,22 +81,22 @@ rule rmt_score_entropy:
 
 rule rmt_pretrain_base:
     input:
-        code=code("rmt", "pretrain_base", "data"),
-        corpus="data/{scale}/rmt/seed{seed}/corpus",
+        code=code("rmt", "pretrain_data", "data"),
+        data="data/{scale}/rmt/seed{seed}/corpus",
     output:
         model=directory("results/{scale}/rmt/runs/seed{seed}/base"),
         metrics="results/{scale}/rmt/runs/seed{seed}/pretrain_base.json",
     params:
         args=stage_args,
-        cfg=cfg_hash("rmt", "model", "base", "pretrain"),
+        cfg=cfg_hash("rmt", "pretrain_lm", "model", "base", "pretrain"),
     log:
         "logs/{scale}/rmt/seed{seed}/pretrain_base.log",
-    threads: 1
+    threads: res("rmt", "pretrain_lm", "threads", 1)
     resources:
-        runtime=res("rmt", "pretrain_base", "runtime", 10),
-        mem_mb=res("rmt", "pretrain_base", "mem_mb", 2000),
+        runtime=res("rmt", "pretrain_lm", "runtime", 10),
+        mem_mb=res("rmt", "pretrain_lm", "mem_mb", 2000),
     shell:
-        "lmrepro stage rmt.pretrain_base {params.args} > {log} 2>&1"
+        "lmrepro stage lmrepro.common.pretrain_lm --paper rmt {params.args} > {log} 2>&1"
 
 
 rule rmt_midtrain:
@@ -126,7 +117,7 @@ rule rmt_midtrain:
         arm="|".join(RMT_ARMS),
     log:
         "logs/{scale}/rmt/seed{seed}/midtrain_{arm}.log",
-    threads: 1  # tiny models: two 1-thread jobs at once beat one 2-thread job
+    threads: res("rmt", "midtrain", "threads", 1)  # tiny models: two 1-thread jobs at once beat one 2-thread job
     resources:
         runtime=res("rmt", "midtrain", "runtime", 10),
         mem_mb=res("rmt", "midtrain", "mem_mb", 2000),
@@ -149,7 +140,7 @@ rule rmt_evaluate:
         cfg=cfg_hash("rmt", "evaluate", "midtrain", "arms"),
     log:
         "logs/{scale}/rmt/seed{seed}/evaluate.log",
-    threads: 1
+    threads: res("rmt", "evaluate", "threads", 1)
     resources:
         runtime=res("rmt", "evaluate", "runtime", 10),
         mem_mb=res("rmt", "evaluate", "mem_mb", 2000),
@@ -179,6 +170,6 @@ rule rmt_report:
         settings=report_settings("rmt"),
     log:
         "logs/{scale}/rmt/report.log",
-    threads: 1
+    threads: res("rmt", "report", "threads", 1)
     shell:
         "lmrepro stage lmrepro.common.report --paper rmt {params.args} > {log} 2>&1"

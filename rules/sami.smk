@@ -1,16 +1,11 @@
 # SAMI (spec ../shared/papers/sami.md): prep -> pretrain_base (small: a tiny model; paper: the hub snapshot)
 #   -> {sami, self_sft} per seed (3 x [sample C responses -> train]) -> evaluate per seed -> report
-# prep and the base model are shared by all seeds and derive from the base seed (`--config seed=N`).
+# prep and the base model are shared by all seeds (config `shared_across_seeds`): they run with the base seed.
 
 SAMI_WORLD = "src/lmrepro/worlds/principles.py"
-
-
-
-def sami_base(wildcards):
-    """The base model: the hub snapshot where the config names one (paper), else the pretrained tiny model."""
-    if has_hub("sami", "models", "base"):
-        return hub_model("sami", "base")
-    return f"results/{wildcards.scale}/sami/runs/base_seed{BASE_SEED}/model"
+SAMI_DATA = "data/{scale}/sami/seed{seed}/prep"
+sami_data = stage_output("sami", "prep", SAMI_DATA)
+sami_base = base_model("sami", "base", "pretrain_lm", "results/{scale}/sami/runs/seed{seed}/base")
 
 
 def sami_prep_inputs(wildcards):
@@ -20,22 +15,18 @@ def sami_prep_inputs(wildcards):
     return inputs
 
 
-def sami_data(wildcards):
-    return f"data/{wildcards.scale}/sami/seed{BASE_SEED}/prep"
-
-
 rule sami_prep:
     input:
         unpack(sami_prep_inputs),
     output:
-        data=directory("data/{scale}/sami/seed{seed}/prep"),
+        data=directory(SAMI_DATA),
         metrics="data/{scale}/sami/seed{seed}/prep.metrics.json",
     params:
         args=stage_args,
         cfg=cfg_hash("sami", "world", "prep", "prompt"),
     log:
         "logs/{scale}/sami/seed{seed}/prep.log",
-    threads: 1
+    threads: res("sami", "prep", "threads", 1)
     resources:
         runtime=res("sami", "prep", "runtime", 5),
         mem_mb=res("sami", "prep", "mem_mb", 2000),
@@ -45,22 +36,22 @@ rule sami_prep:
 
 rule sami_pretrain_base:
     input:
-        code=code("sami", "pretrain_base", "method"),
-        data="data/{scale}/sami/seed{seed}/prep",
+        code=code("sami", "pretrain_data", "method"),
+        data=SAMI_DATA,
     output:
-        model=directory("results/{scale}/sami/runs/base_seed{seed}/model"),
-        metrics="results/{scale}/sami/runs/base_seed{seed}/pretrain_base.json",
+        model=directory("results/{scale}/sami/runs/seed{seed}/base"),
+        metrics="results/{scale}/sami/runs/seed{seed}/pretrain_base.json",
     params:
         args=stage_args,
-        cfg=cfg_hash("sami", "model", "base", "pretrain"),
+        cfg=cfg_hash("sami", "pretrain_lm", "model", "base", "pretrain"),
     log:
-        "logs/{scale}/sami/base_seed{seed}/pretrain_base.log",
-    threads: 2
+        "logs/{scale}/sami/seed{seed}/pretrain_base.log",
+    threads: res("sami", "pretrain_lm", "threads", 2)
     resources:
-        runtime=res("sami", "pretrain_base", "runtime", 10),
-        mem_mb=res("sami", "pretrain_base", "mem_mb", 2000),
+        runtime=res("sami", "pretrain_lm", "runtime", 10),
+        mem_mb=res("sami", "pretrain_lm", "mem_mb", 2000),
     shell:
-        "lmrepro stage sami.pretrain_base {params.args} > {log} 2>&1"
+        "lmrepro stage lmrepro.common.pretrain_lm --paper sami {params.args} > {log} 2>&1"
 
 
 rule sami_self_train:
@@ -79,7 +70,7 @@ rule sami_self_train:
         arm="sami|self_sft",
     log:
         "logs/{scale}/sami/seed{seed}/{arm}.log",
-    threads: 1  # tiny models scale poorly over threads: two 1-thread jobs at once beat one 2-thread job
+    threads: res("sami", "self_train", "threads", 1)  # tiny models scale poorly over threads: two 1-thread jobs at once beat one 2-thread job
     resources:
         runtime=lambda wc: res("sami", wc.arm, "runtime", 10),
         mem_mb=lambda wc: res("sami", wc.arm, "mem_mb", 2000),
@@ -102,7 +93,7 @@ rule sami_evaluate:
         cfg=cfg_hash("sami", "evaluate", "sami", "prompt"),
     log:
         "logs/{scale}/sami/seed{seed}/evaluate.log",
-    threads: 1
+    threads: res("sami", "evaluate", "threads", 1)
     resources:
         runtime=res("sami", "evaluate", "runtime", 10),
         mem_mb=res("sami", "evaluate", "mem_mb", 2000),
@@ -130,6 +121,6 @@ rule sami_report:
         settings=report_settings("sami"),
     log:
         "logs/{scale}/sami/report.log",
-    threads: 1
+    threads: res("sami", "report", "threads", 1)
     shell:
         "lmrepro stage lmrepro.common.report --paper sami {params.args} > {log} 2>&1"

@@ -48,7 +48,7 @@ rule sentence_lm_gen_tasks:
         cfg=cfg_hash("sentence_lm", "world", "data"),
     log:
         "logs/{scale}/sentence_lm/seed{seed}/gen_tasks.log",
-    threads: 1
+    threads: res("sentence_lm", "gen_tasks", "threads", 1)
     resources:
         runtime=res("sentence_lm", "gen_tasks", "runtime", 5),
         mem_mb=res("sentence_lm", "gen_tasks", "mem_mb", 2000),
@@ -69,7 +69,7 @@ rule sentence_lm_sft:
         arm="cot|nocot",
     log:
         "logs/{scale}/sentence_lm/seed{seed}/sft_{arm}.log",
-    threads: 1  # tiny models: two 1-thread jobs at once beat one 2-thread job
+    threads: res("sentence_lm", "sft", "threads", 1)  # tiny models: two 1-thread jobs at once beat one 2-thread job
     resources:
         runtime=lambda wc: res("sentence_lm", f"sft_{wc.arm}", "runtime", 10),
         mem_mb=lambda wc: res("sentence_lm", f"sft_{wc.arm}", "mem_mb", 2000),
@@ -93,7 +93,7 @@ rule sentence_lm_train_emb:
         arm="ctx|sem",
     log:
         "logs/{scale}/sentence_lm/seed{seed}/train_emb_{arm}.log",
-    threads: 1
+    threads: res("sentence_lm", "train_emb", "threads", 1)
     resources:
         runtime=res("sentence_lm", "train_emb", "runtime", 10),
         mem_mb=res("sentence_lm", "train_emb", "mem_mb", 2000),
@@ -124,7 +124,7 @@ rule sentence_lm_train_latent:
         arm="ctx|sem",
     log:
         "logs/{scale}/sentence_lm/seed{seed}/train_latent_{arm}.log",
-    threads: 1
+    threads: res("sentence_lm", "train_latent", "threads", 1)
     resources:
         runtime=res("sentence_lm", "train_latent", "runtime", 10),
         mem_mb=res("sentence_lm", "train_latent", "mem_mb", 2000),
@@ -144,7 +144,7 @@ rule sentence_lm_evaluate:
         cfg=cfg_hash("sentence_lm", "evaluate", "arms"),
     log:
         "logs/{scale}/sentence_lm/seed{seed}/evaluate.log",
-    threads: 1
+    threads: res("sentence_lm", "evaluate", "threads", 1)
     resources:
         runtime=res("sentence_lm", "evaluate", "runtime", 10),
         mem_mb=res("sentence_lm", "evaluate", "mem_mb", 2000),
@@ -173,6 +173,6 @@ rule sentence_lm_report:
         settings=report_settings("sentence_lm"),
     log:
         "logs/{scale}/sentence_lm/report.log",
-    threads: 1
+    threads: res("sentence_lm", "report", "threads", 1)
     shell:
         "lmrepro stage lmrepro.common.report --paper sentence_lm {params.args} > {log} 2>&1"

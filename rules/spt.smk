@@ -16,7 +16,7 @@ rule spt_gen_facts:
         cfg=cfg_hash("spt", "world"),
     log:
         "logs/{scale}/spt/seed{seed}/gen_facts.log",
-    threads: 1
+    threads: res("spt", "gen_facts", "threads", 1)
     resources:
         runtime=10,
         mem_mb=2000,
@@ -26,26 +26,26 @@ rule spt_gen_facts:
 
 rule spt_train:
     input:
-        code=code("spt", "train", "method"),
-        facts="data/{scale}/spt/seed{seed}/facts",
+        code=code("spt", "arms", "method"),
+        data="data/{scale}/spt/seed{seed}/facts",
     output:
         model=directory("results/{scale}/spt/runs/seed{seed}/{arm}"),
         metrics="results/{scale}/spt/runs/seed{seed}/train_{arm}.json",
     params:
         args=stage_args,
-        cfg=cfg_hash("spt", "model", "arms", "train"),
-        launcher=launcher("spt", "train"),
+        cfg=cfg_hash("spt", "pretrain_lm", "model", "arms", "train"),
+        launcher=launcher("spt", "pretrain_lm"),
     wildcard_constraints:
         arm="standard|tokrev|spt|spt_random",
     log:
         "logs/{scale}/spt/seed{seed}/train_{arm}.log",
-    threads: 1  # a 0.1M-parameter model: two 1-thread trainings at once beat one 2-thread training
+    threads: res("spt", "pretrain_lm", "threads", 1)  # tiny model: two 1-thread jobs beat one 2-thread job
     resources:
-        runtime=res("spt", "train", "runtime", 10),
-        mem_mb=res("spt", "train", "mem_mb", 2000),
-        gpu=res("spt", "train", "gpu", 0),
+        runtime=res("spt", "pretrain_lm", "runtime", 10),
+        mem_mb=res("spt", "pretrain_lm", "mem_mb", 2000),
+        gpu=res("spt", "pretrain_lm", "gpu", 0),
     shell:
-        "{params.launcher} spt.train {params.args} --set run.arm={wildcards.arm} > {log} 2>&1"
+        "{params.launcher} lmrepro.common.pretrain_lm --paper spt {params.args} --set run.arm={wildcards.arm} > {log} 2>&1"
 
 
 rule spt_evaluate:
@@ -60,7 +60,7 @@ rule spt_evaluate:
         cfg=cfg_hash("spt", "evaluate"),
     log:
         "logs/{scale}/spt/seed{seed}/evaluate.log",
-    threads: 2
+    threads: res("spt", "evaluate", "threads", 2)
     resources:
         runtime=res("spt", "evaluate", "runtime", 10),
         mem_mb=res("spt", "evaluate", "mem_mb", 2000),
@@ -87,6 +87,6 @@ rule spt_report:
         settings=report_settings("spt"),
     log:
         "logs/{scale}/spt/report.log",
-    threads: 1
+    threads: res("spt", "report", "threads", 1)
     shell:
         "lmrepro stage lmrepro.common.report --paper spt {params.args} > {log} 2>&1"

@@ -1,4 +1,4 @@
-# WECHSEL (spec ../shared/papers/wechsel.md). Shared by all seeds, from the base seed (`--config seed=N`):
+# WECHSEL (spec ../shared/papers/wechsel.md). Shared by all seeds (config `shared_across_seeds`), from the base seed:
 #   prep_source (the English side of the world) -> train_source_lm (small/ci; paper: the gpt2 hub snapshot)
 # per seed (each seed = a new target language of that world, as the paper transfers one GPT-2 to many languages):
 #   prep -> train_tgt_tokenizer, static_embeddings -> wechsel_init, baselines {randemb_body, fullrand}
@@ -7,19 +7,11 @@
 WECHSEL_WORLD = "src/lmrepro/worlds/conlang.py"
 WECHSEL_RUNS = "results/{scale}/wechsel/runs/seed{seed}"
 
-
-
-def wechsel_en(wildcards):
-    """The English corpus, prepared once from the base seed."""
-    return f"data/{wildcards.scale}/wechsel/source_seed{BASE_SEED}"
-
-
-def wechsel_source(wildcards):
-    """The English source LM (+ T_s): the hub snapshot where the config names one (paper), else the tiny LM
-    pretrained once from the base seed."""
-    if has_hub("wechsel", "models", "source"):
-        return hub_model("wechsel", "source")
-    return f"results/{wildcards.scale}/wechsel/runs/source_seed{BASE_SEED}/model"
+# The English corpus, and the English source LM (+ T_s): the hub snapshot where the config names one (paper),
+# else the tiny LM pretrained here.
+wechsel_en = stage_output("wechsel", "prep_source", "data/{scale}/wechsel/source_seed{seed}")
+wechsel_source = base_model("wechsel", "source", "train_source_lm",
+                            "results/{scale}/wechsel/runs/source_seed{seed}/model")
 
 
 rule wechsel_prep_source:
@@ -34,7 +26,7 @@ rule wechsel_prep_source:
         cfg=cfg_hash("wechsel", "world", "corpus"),
     log:
         "logs/{scale}/wechsel/source_seed{seed}/prep_source.log",
-    threads: 1
+    threads: res("wechsel", "prep", "threads", 1)
     resources:
         runtime=res("wechsel", "prep", "runtime", 5),
         mem_mb=res("wechsel", "prep", "mem_mb", 2000),
@@ -54,7 +46,7 @@ rule wechsel_train_source_lm:
         cfg=cfg_hash("wechsel", "tokenizer", "lm_data", "model", "source_lm"),
     log:
         "logs/{scale}/wechsel/source_seed{seed}/train_source_lm.log",
-    threads: 2
+    threads: res("wechsel", "train_source_lm", "threads", 2)
     resources:
         runtime=res("wechsel", "train_source_lm", "runtime", 10),
         mem_mb=res("wechsel", "train_source_lm", "mem_mb", 2000),
@@ -76,7 +68,7 @@ rule wechsel_prep:
         cfg=cfg_hash("wechsel", "world", "corpus"),
     log:
         "logs/{scale}/wechsel/seed{seed}/prep.log",
-    threads: 1
+    threads: res("wechsel", "prep", "threads", 1)
     resources:
         runtime=res("wechsel", "prep", "runtime", 5),
         mem_mb=res("wechsel", "prep", "mem_mb", 2000),
@@ -96,7 +88,7 @@ rule wechsel_train_tgt_tokenizer:
         cfg=cfg_hash("wechsel", "tokenizer"),
     log:
         "logs/{scale}/wechsel/seed{seed}/train_tgt_tokenizer.log",
-    threads: 1
+    threads: res("wechsel", "train_tgt_tokenizer", "threads", 1)
     resources:
         runtime=res("wechsel", "train_tgt_tokenizer", "runtime", 5),
         mem_mb=res("wechsel", "train_tgt_tokenizer", "mem_mb", 2000),
@@ -141,7 +133,7 @@ rule wechsel_init:
         cfg=cfg_hash("wechsel", "wechsel"),
     log:
         "logs/{scale}/wechsel/seed{seed}/wechsel_init.log",
-    threads: 1
+    threads: res("wechsel", "wechsel_init", "threads", 1)
     resources:
         runtime=res("wechsel", "wechsel_init", "runtime", 5),
         mem_mb=res("wechsel", "wechsel_init", "mem_mb", 2000),
@@ -162,7 +154,7 @@ rule wechsel_baselines:
         args=stage_args,
     log:
         "logs/{scale}/wechsel/seed{seed}/baselines.log",
-    threads: 1
+    threads: res("wechsel", "baselines", "threads", 1)
     resources:
         runtime=res("wechsel", "baselines", "runtime", 5),
         mem_mb=res("wechsel", "baselines", "mem_mb", 2000),
@@ -186,7 +178,7 @@ rule wechsel_train_target:
         arm="wechsel|randemb_body|fullrand",
     log:
         "logs/{scale}/wechsel/seed{seed}/train_target_{arm}.log",
-    threads: 1
+    threads: res("wechsel", "train_target", "threads", 1)
     resources:
         runtime=res("wechsel", "train_target", "runtime", 10),
         mem_mb=res("wechsel", "train_target", "mem_mb", 2000),
@@ -208,7 +200,7 @@ rule wechsel_evaluate:
         cfg=cfg_hash("wechsel", "evaluate"),
     log:
         "logs/{scale}/wechsel/seed{seed}/evaluate.log",
-    threads: 1
+    threads: res("wechsel", "evaluate", "threads", 1)
     shell:
         "lmrepro stage wechsel.evaluate {params.args} > {log} 2>&1"
 
@@ -234,6 +226,6 @@ rule wechsel_report:
         settings=report_settings("wechsel"),
     log:
         "logs/{scale}/wechsel/report.log",
-    threads: 1
+    threads: res("wechsel", "report", "threads", 1)
     shell:
         "lmrepro stage lmrepro.common.report --paper wechsel {params.args} > {log} 2>&1"

@@ -18,7 +18,7 @@ rule word_class_gen_corpus:
         cfg=cfg_hash("word_class", "world", "corpus"),
     log:
         "logs/{scale}/word_class/seed{seed}/gen_corpus.log",
-    threads: 1
+    threads: res("word_class", "gen_corpus", "threads", 1)
     resources:
         runtime=res("word_class", "gen_corpus", "runtime", 5),
         mem_mb=res("word_class", "gen_corpus", "mem_mb", 2000),
@@ -38,7 +38,7 @@ rule word_class_make_windows:
         cfg=cfg_hash("word_class", "windows"),
     log:
         "logs/{scale}/word_class/seed{seed}/make_windows.log",
-    threads: 1
+    threads: res("word_class", "make_windows", "threads", 1)
     resources:
         runtime=res("word_class", "make_windows", "runtime", 5),
         mem_mb=res("word_class", "make_windows", "mem_mb", 2000),
@@ -59,7 +59,7 @@ rule word_class_train_nwp:
         cfg=cfg_hash("word_class", "model", "train", "nwp_data"),
     log:
         "logs/{scale}/word_class/seed{seed}/train_nwp.log",
-    threads: 2
+    threads: res("word_class", "train_nwp", "threads", 2)
     resources:
         runtime=res("word_class", "train_nwp", "runtime", 10),
         mem_mb=res("word_class", "train_nwp", "mem_mb", 2000),
@@ -81,7 +81,7 @@ rule word_class_extract_acts:
         args=stage_args,
     log:
         "logs/{scale}/word_class/seed{seed}/extract_acts.log",
-    threads: 1
+    threads: res("word_class", "extract_acts", "threads", 1)
     resources:
         runtime=res("word_class", "extract_acts", "runtime", 5),
         mem_mb=res("word_class", "extract_acts", "mem_mb", 2000),
@@ -101,7 +101,7 @@ rule word_class_gdv:
         cfg=cfg_hash("word_class", "analysis"),
     log:
         "logs/{scale}/word_class/seed{seed}/gdv.log",
-    threads: 1
+    threads: res("word_class", "gdv", "threads", 1)
     resources:
         runtime=res("word_class", "gdv", "runtime", 5),
         mem_mb=res("word_class", "gdv", "mem_mb", 2000),
@@ -120,7 +120,7 @@ rule word_class_probe:
         cfg=cfg_hash("word_class", "probe"),
     log:
         "logs/{scale}/word_class/seed{seed}/probe.log",
-    threads: 1
+    threads: res("word_class", "probe", "threads", 1)
     resources:
         runtime=res("word_class", "probe", "runtime", 5),
         mem_mb=res("word_class", "probe", "mem_mb", 2000),
@@ -148,6 +148,6 @@ rule word_class_report:
         settings=report_settings("word_class"),
     log:
         "logs/{scale}/word_class/report.log",
-    threads: 1
+    threads: res("word_class", "report", "threads", 1)
     shell:
         "lmrepro stage lmrepro.common.report --paper word_class {params.args} > {log} 2>&1"

@@ -10,7 +10,8 @@ import torch
 from lmrepro.papers.karel_meaning import method as M
 from lmrepro.papers.karel_meaning.gen_programs import greedy_programs
 from lmrepro.papers.karel_meaning.probe import probe_accuracy
-from lmrepro.papers.karel_meaning.train_lm import LMConfig, batch_fn
+from lmrepro.common.params import PretrainLMConfig
+from lmrepro.papers.karel_meaning.lm_data import LMConfig, batch_fn
 
 ROW = {"id": 0, "size": 5, "walls": [], "program": ["move", "turn_right", "move", "turn_left"],
        "examples": [{"input": {"row": 2, "col": 2, "facing": 0, "markers": []},
@@ -81,7 +82,7 @@ def test_lm_batches_mask_padding_and_optionally_the_spec():
     with pytest.raises(ValueError, match="loss_on"):
         LMConfig(loss_on="spec").check("lm")
     with pytest.raises(ValueError, match="checkpoints"):
-        LMConfig(checkpoints=(100, 0)).check("lm")
+        PretrainLMConfig(batches="lmrepro.papers.karel_meaning.lm_data:lm_batches", checkpoints=(100, 0)).check("lm")
 
 
 def test_batched_hidden_states_equal_one_sequence_at_a_time():

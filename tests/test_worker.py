@@ -47,3 +47,29 @@ def test_worker_and_direct_give_identical_outputs(running_worker, tmp_path):
         assert proc.returncode == 0, proc.stderr
         outs[mode] = (d / "corpus" / "stage1.jsonl").read_bytes()
     assert outs["direct"] == outs["worker"]
+
+
+def test_spawn_path_runs_a_fresh_interpreter_with_identical_outputs(running_worker, tmp_path):
+    """A job that may use CUDA is not forked: the worker spawns it (said on its stderr), outputs unchanged."""
+    outs = {}
+    for mode in ("fork", "spawn"):
+        env = {**os.environ, "LMREPRO_TRACKING": "0", "LMREPRO_WORKER": running_worker,
+               "LMREPRO_SPAWN": "1" if mode == "spawn" else "0"}
+        d = tmp_path / mode
+        proc = run_cli(["stage", "meco.gen_corpus", "--scale", "ci", "--seed", "3", "--out", f"data={d}/corpus",
+                        "--out", f"metrics={d}/m.json"], env)
+        assert proc.returncode == 0, proc.stderr
+        assert ("fresh interpreter" in proc.stderr) == (mode == "spawn"), proc.stderr
+        outs[mode] = (d / "corpus" / "stage1.jsonl").read_bytes()
+    assert outs["fork"] == outs["spawn"]
+    failed = run_cli(["stage", "meco.gen_corpus", "--scale", "nope"],
+                     {**os.environ, "LMREPRO_WORKER": running_worker, "LMREPRO_SPAWN": "1"})
+    assert failed.returncode == 2 and "invalid choice" in failed.stderr
+
+
+def test_needs_spawn_when_a_cuda_device_is_visible(monkeypatch):
+    monkeypatch.setattr(os.path, "exists", lambda p: p == "/dev/nvidia0")
+    assert worker.needs_spawn({}) and worker.needs_spawn({"CUDA_VISIBLE_DEVICES": "1"})
+    assert not worker.needs_spawn({"CUDA_VISIBLE_DEVICES": ""}) and not worker.needs_spawn({"CUDA_VISIBLE_DEVICES": "-1"})
+    monkeypatch.setattr(os.path, "exists", lambda p: False)
+    assert not worker.needs_spawn({}) and worker.needs_spawn({"LMREPRO_SPAWN": "1"})

@@ -7,7 +7,11 @@ client hands its argv, cwd, environment and stdio file descriptors over a Unix s
 that runs the stage module exactly as `python -m` would, and returns its exit status. Killing the client kills
 the child. Without a worker (a cluster, a direct call) the client runs the module in-process: one code path.
 
-The parent imports modules but never runs torch ops, so no thread pool exists before fork.
+The parent imports modules but never runs torch ops, so no thread pool exists before fork. CUDA does not survive
+a fork, so a job that may use a GPU takes the spawn path instead: the worker starts it as a fresh interpreter
+(`python -m lmrepro.cli stage ...`, paying the imports) with the same stdio, cancellation and exit status. The
+client asks for it when a CUDA device is visible (/dev/nvidia0 and CUDA_VISIBLE_DEVICES not empty or -1) or
+LMREPRO_SPAWN=1, and says so on the job's stderr. (`lmrepro gpus` jobs bypass the worker altogether.)
 """
 from __future__ import annotations
 
@@ -62,6 +66,14 @@ def run_module_in_process(module: str, args: list[str]) -> int:
         return 1
 
 
+def needs_spawn(env: dict | None = None) -> bool:
+    """True when a job must not be forked from the worker: a CUDA device is visible, or LMREPRO_SPAWN=1."""
+    env = os.environ if env is None else env
+    if env.get("LMREPRO_SPAWN") == "1":
+        return True
+    return os.path.exists("/dev/nvidia0") and env.get("CUDA_VISIBLE_DEVICES", "0").strip() not in ("", "-1")
+
+
 def client_run(module: str, args: list[str]) -> int:
     """Delegate to the worker named by $LMREPRO_WORKER if it answers, else run in this process."""
     path = os.environ.get("LMREPRO_WORKER")
@@ -72,7 +84,8 @@ def client_run(module: str, args: list[str]) -> int:
         except OSError:
             conn.close()
         else:
-            request = {"module": module, "args": args, "cwd": os.getcwd(), "env": dict(os.environ)}
+            request = {"module": module, "args": args, "cwd": os.getcwd(), "env": dict(os.environ),
+                       "spawn": needs_spawn()}
             sys.stdout.flush()
             sys.stderr.flush()
             _send_msg(conn, json.dumps(request).encode(), [0, 1, 2])
@@ -101,6 +114,23 @@ def _child(conn: socket.socket, listener: socket.socket, request: dict, fds: lis
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(status)
+
+
+_SPAWNED: dict = {}
+
+
+def _spawn(request: dict, fds: list[int]) -> int:
+    """Start the job as a fresh interpreter (the CUDA-safe path) on the client's stdio; returns its pid."""
+    import subprocess
+
+    os.write(fds[2], f"[lmrepro] worker: {request['module']} runs in a fresh interpreter (spawn path: a CUDA "
+                     f"device is visible or LMREPRO_SPAWN=1; CUDA does not survive a fork)\n".encode())
+    env = {k: v for k, v in request["env"].items() if k != "LMREPRO_WORKER"}
+    proc = subprocess.Popen([sys.executable, "-m", "lmrepro.cli", "stage", request["module"], *request["args"]],
+                            cwd=request["cwd"], env=env, stdin=fds[0], stdout=fds[1], stderr=fds[2],
+                            start_new_session=True)
+    _SPAWNED[proc.pid] = proc  # held until reaped: a collected Popen could be reaped by another Popen's cleanup
+    return proc.pid
 
 
 def serve(path: str, parent_pid: int | None = None, idle_exit_s: float = 3600.0) -> None:
@@ -148,7 +178,7 @@ def serve(path: str, parent_pid: int | None = None, idle_exit_s: float = 3600.0)
                     while len(payload) < length:
                         payload += _recv_exact(conn, length - len(payload))
                     request = json.loads(payload)
-                    pid = os.fork()
+                    pid = _spawn(request, fds) if request.get("spawn") else os.fork()
                     if pid == 0:
                         _child(conn, listener, request, fds)
                     for fd in fds:
@@ -170,6 +200,7 @@ def serve(path: str, parent_pid: int | None = None, idle_exit_s: float = 3600.0)
                         pass
                     conn.close()
                     del running[conn]
+                    _SPAWNED.pop(pid, None)
                     last_activity = time.time()
             if parent_pid and not _alive(parent_pid):
                 break

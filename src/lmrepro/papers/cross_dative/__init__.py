@@ -16,7 +16,8 @@ training; scoring tested against minicons in tests/test_cross_dative.py), `stats
 PARAMS = {
     "world": "lmrepro.worlds.grammar:GrammarConfig",
     "corpus": "lmrepro.papers.cross_dative.gen_corpus:CorpusConfig",
-    "pretrain_data": "lmrepro.papers.cross_dative.pretrain_lm:PretrainDataConfig",
+    "pretrain_lm": "lmrepro.common.params:PretrainLMConfig",
+    "pretrain_data": "lmrepro.papers.cross_dative.pretrain_data:PretrainDataConfig",
     "model": "model",
     "pretrain": "lmrepro.common.train:TrainConfig",
     "stimuli": "lmrepro.papers.cross_dative.gen_stimuli:StimuliConfig",

@@ -13,7 +13,8 @@ PARAMS = {
     "parity": "lmrepro.papers.karel_meaning.check_interpreter:ParityConfig",
     "model": "model",
     "train": "lmrepro.common.train:TrainConfig",
-    "lm": "lmrepro.papers.karel_meaning.train_lm:LMConfig",
+    "pretrain_lm": "lmrepro.common.params:PretrainLMConfig",
+    "lm": "lmrepro.papers.karel_meaning.lm_data:LMConfig",
     "generate": "lmrepro.papers.karel_meaning.gen_programs:GenerateConfig",
     "probe": "lmrepro.papers.karel_meaning.probe:ProbeConfig",
 }

@@ -7,8 +7,9 @@ Stages (rules/spt.smk): gen_facts -> train {standard, tokrev, spt, spt_random} -
 PARAMS = {
     "world": "lmrepro.worlds.entities:EntitiesConfig",
     "model": "model",
-    "arms": "lmrepro.papers.spt.train:ArmsConfig",
-    "run": "lmrepro.papers.spt.train:RunConfig",
+    "pretrain_lm": "lmrepro.common.params:PretrainLMConfig",
+    "arms": "lmrepro.papers.spt.arms:ArmsConfig",
+    "run": "lmrepro.papers.spt.arms:RunConfig",
     "train": "lmrepro.common.train:TrainConfig",
     "evaluate": "lmrepro.papers.spt.evaluate:EvalConfig",
 }

@@ -18,7 +18,7 @@ from lmrepro.common.io import read_json, read_jsonl
 from lmrepro.common.models import load_model, load_tokenizer
 from lmrepro.common.stage import Stage
 from lmrepro.papers.spt.method import rank1_accuracy, sequence_logprob
-from lmrepro.papers.spt.train import ARMS
+from lmrepro.papers.spt.arms import ARMS
 
 
 @dataclass

@@ -1,12 +1,13 @@
-"""Train one arm from scratch on the fact corpus: standard (forward order), tokrev (word-level reversal), spt (gold
-semantic chunks in original / reversed / permuted order) or spt_random (SPT over random chunk boundaries).
-Paper §3 (SPT) and §4 baselines; spec: Small scale / Arms.
+"""Each arm's training data (paper §3 SPT and §4 baselines; spec: Small scale / Arms): facts in the arm's order,
+for the shared stage `lmrepro.common.pretrain_lm` (config `pretrain_lm`), which trains one arm from scratch:
 
-    lmrepro stage spt.train --scale small --seed 0 --set run.arm=spt \
-        --in facts=data/small/spt/seed0/facts --out model=results/small/spt/runs/seed0/spt --out metrics=...
+    lmrepro stage lmrepro.common.pretrain_lm --paper spt --scale small --seed 0 --set run.arm=spt \
+        --in data=data/small/spt/seed0/facts --out model=results/small/spt/runs/seed0/spt --out metrics=...
 
-Orders are re-drawn at every step (a pure function of seed, arm and step), never fixed once offline; every arm
-starts from the same initial weights and sees the same facts in the same order.
+Arms: standard (forward order), tokrev (word-level reversal), spt (gold semantic chunks in original / reversed /
+permuted order) or spt_random (SPT over random chunk boundaries). Orders are re-drawn at every step (a pure
+function of seed, arm and step), never fixed once offline; every arm starts from the same initial weights and
+sees the same facts in the same order.
 """
 from __future__ import annotations
 
@@ -16,10 +17,7 @@ from dataclasses import dataclass
 import torch
 
 from lmrepro.common.io import read_jsonl
-from lmrepro.common.models import build_model, load_tokenizer, n_params
-from lmrepro.common.seeding import derive_seed, seed_everything
-from lmrepro.common.stage import Stage
-from lmrepro.common.train import TrainConfig, causal_lm_loss, train
+from lmrepro.common.seeding import derive_seed
 from lmrepro.papers.spt.method import random_chunks, spt_sequence, token_reversal
 
 ARMS = ("standard", "tokrev", "spt", "spt_random")
@@ -72,22 +70,9 @@ def batch_fn(facts: list[dict], tokenizer, arm: str, arms: ArmsConfig, seed: int
     return get_batch
 
 
-def main() -> None:
-    with Stage.from_argv("spt", "train") as st:
-        run = st.params("run", RunConfig)
-        arms = st.params("arms", ArmsConfig)
-        train_cfg = st.params("train", TrainConfig)
-        model_spec = st.params("model", dict)
-        tokenizer = load_tokenizer(st.inp("facts") / "tokenizer")
-        facts = read_jsonl(st.inp("facts") / "facts.jsonl")
-        seed_everything(derive_seed(st.seed, "init"))  # the same initial weights in every arm
-        model = build_model(model_spec, tokenizer=tokenizer)
-        data_seed = derive_seed(st.seed, "data")  # the same fact draws in every arm; only the orders differ
-        result = train(model, causal_lm_loss, batch_fn(facts, tokenizer, run.arm, arms, data_seed), train_cfg,
-                       out_dir=st.out("model"), log=st.log_curve, tokenizer=tokenizer, desc=f"spt {run.arm}")
-        st.log_metrics({"final_loss": result["loss"], "n_params": n_params(model), "steps": result["step"]})
-        st.log_timing(result["timing"])
-
-
-if __name__ == "__main__":
-    main()
+def arm_batches(st, tokenizer):
+    """The arm named by `run.arm`: the same fact draws in every arm (one data seed); only the orders differ."""
+    run = st.params("run", RunConfig)
+    arms = st.params("arms", ArmsConfig)
+    facts = read_jsonl(st.inp("data") / "facts.jsonl")
+    return batch_fn(facts, tokenizer, run.arm, arms, derive_seed(st.seed, "data"))

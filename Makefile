@@ -7,7 +7,7 @@ SCALE  ?= small
 CORES  ?= all
 STAMP  := $(VENV)/.installed
 
-.PHONY: reproduce test cluster-test ui dvc-yaml dryrun bench report pull
+.PHONY: reproduce test cluster-test ui dvc-yaml dryrun bench bench-quick report pull
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -46,3 +46,6 @@ dryrun: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+bench-quick: $(STAMP)
+	$(BIN)/python bench/run.py --quick --out bench/quick

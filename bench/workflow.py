@@ -1,7 +1,8 @@
 """Workflow benchmarks: dry-run time (and its growth with 2x the papers), a no-op rerun, per-job overhead, the
-MLflow share of stage time, and the wall time of every paper at `small`.
+MLflow share of stage time, and the suite: every enabled paper (config/config.yaml `papers`) run on its own at a
+scale, its wall time, where that time goes (seconds per stage, from the jobs' logs), and its claims' verdicts.
 
-    python bench/workflow.py [--suite] [--repeats 3]
+    python bench/workflow.py [--suite] [--suite-scale small] [--repeats 3]
 
 Runs in throwaway copies of the workflow (tests/conftest.make_workdir), never in the checkout.
 """
@@ -10,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+from collections import defaultdict
 import shutil
 import statistics
 import sys
@@ -46,7 +48,8 @@ def doubled_workdir(dest: Path) -> list[str]:
         twins.append(twin)
         rules = (dest / "rules" / f"{slug}.smk").read_text()
         for old, new in ((f"rule {slug}_", f"rule {twin}_"), (f'"{slug}"', f'"{twin}"'), (f"/{slug}/", f"/{twin}/"),
-                         (f"stage {slug}.", f"stage {twin}."), (f"--paper {slug} ", f"--paper {twin} ")):
+                         (f"stage {slug}.", f"stage {twin}."), (f"--paper {slug} ", f"--paper {twin} "),
+                         ("data/external/", f"data/external/{twin}/")):
             rules = rules.replace(old, new)
         (dest / "rules" / f"{twin}.smk").write_text(rules)
         text = (dest / "config" / "papers" / f"{slug}.yaml").read_text()
@@ -69,10 +72,48 @@ def stage_log_times(workdir: Path, scale: str) -> tuple[float, float]:
     return stage, tracking
 
 
+def stage_seconds(workdir: Path, scale: str, slug: str) -> dict[str, float]:
+    """Seconds per job kind of one paper (its log's name: stage and arm), summed over seeds: where its time goes."""
+    out: dict[str, float] = defaultdict(float)
+    for log in (workdir / "logs" / scale / slug).rglob("*.log"):
+        for m in re.finditer(r"done in ([\d.]+)s \(tracking", log.read_text(errors="replace")):
+            out[log.stem] += float(m.group(1))
+    return dict(sorted(out.items(), key=lambda kv: -kv[1]))
+
+
+def claims_summary(path: Path) -> dict:
+    """Each claim's verdict and per-seed values, as the paper's claims.json has them."""
+    doc = json.loads(path.read_text())
+    return {c["id"]: {"holds": c["holds"], "per_seed": c["per_seed"]} for c in doc["claims"]}
+
+
+def run_suite(workdir: Path, scale: str, papers: list[str]) -> dict:
+    """Each paper on its own (`snakemake -c2 <slug>`), one after another, so its wall time is its own."""
+    walls, stages, claims = {}, {}, {}
+    for slug in papers:
+        print(f"[bench] {slug} at {scale} ...", file=sys.stderr, flush=True)
+        walls[slug] = timed(lambda slug=slug: run_snakemake(workdir, "-c2", "--config", f"scale={scale}", "--", slug,
+                                                             timeout=3600))
+        stages[slug] = stage_seconds(workdir, scale, slug)
+        claims[slug] = claims_summary(workdir / "results" / scale / slug / "claims.json")
+        print(f"[bench] {slug}: {walls[slug]:.0f} s", file=sys.stderr, flush=True)
+    stage_s, tracking_s = stage_log_times(workdir, scale)
+    return {"scale": scale, "wall_s": walls, "total_s": sum(walls.values()), "max_s": max(walls.values()),
+            "stage_s": stages, "claims": claims, "jobs_stage_s": stage_s, "jobs_tracking_s": tracking_s,
+            "mlflow_share": tracking_s / stage_s if stage_s else None}
+
+
+def enabled_papers() -> list[str]:
+    import yaml
+
+    return list(yaml.safe_load((REPO / "config" / "config.yaml").read_text())["papers"])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeats", type=int, default=3)
-    parser.add_argument("--suite", action="store_true", help="also run every paper at `small` (~8 min)")
+    parser.add_argument("--suite", action="store_true", help="also run every enabled paper at --suite-scale")
+    parser.add_argument("--suite-scale", default="small", choices=SCALES[:2])
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="lmrepro-bench-"))
     out: dict = {}
@@ -89,22 +130,15 @@ def main() -> None:
         out[name] = sum(sum(planned_jobs(run_snakemake(workdir, "-n", "--forceall", "--config", f"scale={s}", "--",
                                                        *papers).stdout).values()) for s in SCALES)
 
+    if args.suite and args.suite_scale == "ci":  # the ci suite is the ci run: no second one
+        out["suite"] = run_suite(single, "ci", enabled_papers())
     run_snakemake(single, "-c2", "--config", "scale=ci", "--", "all")
     out["ci_jobs_stage_s"], out["ci_jobs_tracking_s"] = stage_log_times(single, "ci")
     out["noop_rerun_s"] = statistics.median(
         timed(lambda: run_snakemake(single, "-c2", "--config", "scale=ci", "--", "all")) for _ in range(args.repeats))
 
-    if args.suite:
-        suite = make_workdir(tmp / "suite")
-        walls = {}
-        for slug in PAPERS:
-            walls[slug] = timed(lambda slug=slug: run_snakemake(suite, "-c2", "--config", "scale=small", "--", slug,
-                                                                 timeout=1800))
-        out["suite_small_s"] = walls
-        out["suite_small_max_s"] = max(walls.values())
-        stage_s, tracking_s = stage_log_times(suite, "small")
-        out["small_jobs_stage_s"], out["small_jobs_tracking_s"] = stage_s, tracking_s
-        out["mlflow_share"] = tracking_s / stage_s
+    if args.suite and args.suite_scale != "ci":
+        out["suite"] = run_suite(make_workdir(tmp / "suite"), args.suite_scale, enabled_papers())
     print(json.dumps(out, indent=2))
 
 

@@ -1,0 +1,26 @@
+"""`make bench`'s quick mode: every benchmark still runs as papers are added, and the suite covers every enabled
+paper with its wall time, its stage profile and its claims."""
+import json
+import subprocess
+import sys
+
+import yaml
+
+from tests.conftest import REPO
+
+
+def test_quick_bench_runs_every_benchmark_and_every_enabled_paper(tmp_path):
+    proc = subprocess.run([sys.executable, "bench/run.py", "--quick", "--out", str(tmp_path)], cwd=REPO,
+                          capture_output=True, text=True, timeout=1500)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    results = json.loads((tmp_path / "results.json").read_text())
+    enabled = yaml.safe_load((REPO / "config" / "config.yaml").read_text())["papers"]
+    assert results["suite_scale"] == "ci"
+    assert sorted(results["suite_wall_s"]) == sorted(enabled)
+    assert results["suite_total_s"] == sum(results["suite_wall_s"].values()) > 0
+    suite = results["detail"]["workflow"]["suite"]
+    for slug in enabled:
+        assert suite["stage_s"][slug], f"{slug}: no stage seconds parsed from its logs"
+        assert suite["claims"][slug], f"{slug}: no claims"
+    table = (tmp_path / "RESULTS.md").read_text()
+    assert all(f"| {slug} |" in table for slug in enabled)

@@ -19,8 +19,11 @@ os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get(
 SCALE = config["scale"]
 BASE_SEED = int(config["seed"])
 ROOT = Path(workflow.basedir)
-# Every paper config is validated now, before any job runs (a bad key fails the whole invocation).
+# Every paper config and its typed hyperparameters (the light lmrepro.papers.<slug>.params) are validated now, at
+# parse time: a bad key fails the whole invocation, dry runs included, before any job runs.
 PAPERS = {slug: cfglib.load_paper_config(cfglib.paper_config_path(slug, ROOT), SCALE) for slug in registry.papers(ROOT)}
+for _slug, _resolved in PAPERS.items():
+    cfglib.validate_params(_slug, _resolved)
 for _slug in config["papers"]:
     if _slug not in PAPERS:
         raise ValueError(f"config/config.yaml: papers lists {_slug!r}, which has no config/papers/{_slug}.yaml")
@@ -44,8 +47,9 @@ def cfg_hash(slug, *sections):
 
 
 def code(slug, *modules):
-    """Source files a stage runs: edits to them rerun the stage's jobs (and what depends on them)."""
-    return [f"src/lmrepro/papers/{slug}/{m}.py" for m in ("__init__", *modules)]
+    """Source files a stage runs, its hyperparameter dataclasses included: edits to them rerun the stage's jobs
+    (and what depends on them)."""
+    return [f"src/lmrepro/papers/{slug}/{m}.py" for m in ("__init__", "params", *modules)]
 
 
 def stage_args(wildcards, input, output, threads):
@@ -206,9 +210,6 @@ def _worker_socket():
 
 onstart:
     from lmrepro.common import tracking
-
-    for _slug in PAPERS:  # typed hyperparameters, before any job runs (dry runs skip this: it imports torch)
-        cfglib.validate_params(_slug, PAPERS[_slug])
 
     os.environ["MLFLOW_TRACKING_URI"] = tracking.init_store(tracking.default_tracking_uri())
     if workflow.local_exec and "LMREPRO_MATMUL_PEAK_FLOPS" not in os.environ:

@@ -11,8 +11,8 @@ from lmrepro.common.models import build_model
 from lmrepro.papers.cross_dative import learner as L
 from lmrepro.papers.cross_dative import stats as S
 from lmrepro.papers.cross_dative.gen_corpus import world_grammar
-from lmrepro.papers.cross_dative.gen_stimuli import (StimuliConfig, exposure_features, repo_alignment,
-                                                     world_stimuli)
+from lmrepro.papers.cross_dative.gen_stimuli import exposure_features, repo_alignment, world_stimuli
+from lmrepro.papers.cross_dative.params import StimuliConfig
 from lmrepro.papers.cross_dative.score import score_table, seed_metrics
 from lmrepro.worlds.grammar import GrammarConfig
 

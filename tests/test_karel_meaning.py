@@ -10,7 +10,8 @@ import torch
 from lmrepro.papers.karel_meaning import method as M
 from lmrepro.papers.karel_meaning.gen_programs import greedy_programs
 from lmrepro.papers.karel_meaning.probe import probe_accuracy
-from lmrepro.papers.karel_meaning.train_lm import LMConfig, batch_fn
+from lmrepro.papers.karel_meaning.params import LMConfig
+from lmrepro.papers.karel_meaning.train_lm import batch_fn
 
 ROW = {"id": 0, "size": 5, "walls": [], "program": ["move", "turn_right", "move", "turn_left"],
        "examples": [{"input": {"row": 2, "col": 2, "facing": 0, "markers": []},

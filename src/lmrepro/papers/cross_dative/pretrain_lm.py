@@ -10,23 +10,13 @@ pure function of (seed, step).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import torch
 
 from lmrepro.common.models import build_model, load_tokenizer, n_params, save_model
 from lmrepro.common.seeding import derive_seed, seed_everything
 from lmrepro.common.stage import Stage
 from lmrepro.common.train import TrainConfig, causal_lm_loss, train
-
-
-@dataclass
-class PretrainDataConfig:
-    batch_size: int = 64  # spec Small scale: batch 64
-
-    def check(self, where: str) -> None:
-        if self.batch_size < 1:
-            raise ValueError(f"{where}.batch_size must be >= 1")
+from lmrepro.papers.cross_dative.params import PretrainDataConfig
 
 
 def sentence_batch(tokenizer, texts: list[str]) -> dict:

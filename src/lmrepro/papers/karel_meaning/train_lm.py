@@ -11,7 +11,6 @@ initialisation. The loss covers every token (the paper trains a plain LM on the 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 
 import torch
 
@@ -21,19 +20,7 @@ from lmrepro.common.seeding import derive_seed, seed_everything
 from lmrepro.common.stage import Stage
 from lmrepro.common.train import TrainConfig, causal_lm_loss, train
 from lmrepro.papers.karel_meaning.method import sequence_tokens
-
-
-@dataclass
-class LMConfig:
-    batch_size: int = 32                                    # spec (small): batch 32
-    checkpoints: tuple[int, ...] = (0, 100, 200, 400, 600, 800)  # spec (small): 6 checkpoints incl. step 0
-    loss_on: str = "all"                                    # all (paper) | program (PROG onwards)
-
-    def check(self, where: str) -> None:
-        if self.loss_on not in ("all", "program"):
-            raise ValueError(f"{where}.loss_on must be all or program, got {self.loss_on!r}")
-        if len(self.checkpoints) < 2 or list(self.checkpoints) != sorted(set(self.checkpoints)):
-            raise ValueError(f"{where}.checkpoints must be >= 2 increasing steps, got {self.checkpoints}")
+from lmrepro.papers.karel_meaning.params import LMConfig
 
 
 def encode(rows: list[dict], tokenizer) -> list[list[int]]:

@@ -9,8 +9,6 @@ Each step: `batch_docs` documents with loss on every token, plus `batch_traces` 
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import torch
 
 from lmrepro.common.io import read_jsonl
@@ -19,12 +17,7 @@ from lmrepro.common.seeding import derive_seed, seed_everything
 from lmrepro.common.stage import Stage
 from lmrepro.common.train import TrainConfig, causal_lm_loss, train
 from lmrepro.papers.rmt.data import encode
-
-
-@dataclass
-class BaseConfig:
-    batch_docs: int = field(default=32, metadata={"help": "spec: batch 64 = 32 documents + 32 traces"})
-    batch_traces: int = 32
+from lmrepro.papers.rmt.params import BaseConfig
 
 
 def trace_rows(tokenizer, traces: list[dict]) -> dict[str, torch.Tensor]:

@@ -10,8 +10,6 @@ uniformly random given the world and carries nothing to learn. Shared by every s
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import torch
 
 from lmrepro.common.io import read_jsonl
@@ -20,11 +18,7 @@ from lmrepro.common.seeding import derive_seed, seed_everything
 from lmrepro.common.stage import Stage
 from lmrepro.common.train import TrainConfig, causal_lm_loss, train
 from lmrepro.papers.sami.method import encode, pair_batch, prompt_ids
-
-
-@dataclass
-class BaseConfig:
-    batch_size: int = field(default=32, metadata={"help": "spec Small scale: batch 32"})
+from lmrepro.papers.sami.params import BaseConfig
 
 
 def main() -> None:

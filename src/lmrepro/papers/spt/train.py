@@ -11,7 +11,6 @@ starts from the same initial weights and sees the same facts in the same order.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 
 import torch
 
@@ -21,34 +20,7 @@ from lmrepro.common.seeding import derive_seed, seed_everything
 from lmrepro.common.stage import Stage
 from lmrepro.common.train import TrainConfig, causal_lm_loss, train
 from lmrepro.papers.spt.method import random_chunks, spt_sequence, token_reversal
-
-ARMS = ("standard", "tokrev", "spt", "spt_random")
-
-
-@dataclass
-class ArmsConfig:
-    run: tuple[str, ...] = ARMS
-    spt_probs: tuple[float, float, float] = (1 / 3, 1 / 3, 1 / 3)  # paper: "with a certain probability"
-    tokrev_p: float = 0.5  # spec: half of the examples reversed
-    batch_size: int = 64
-
-    def check(self, where: str) -> None:
-        unknown = set(self.run) - set(ARMS)
-        if unknown or not self.run:
-            raise ValueError(f"{where}.run must be a non-empty subset of {ARMS}, got {self.run}")
-        if len(self.spt_probs) != 3 or min(self.spt_probs) < 0 or sum(self.spt_probs) <= 0:
-            raise ValueError(f"{where}.spt_probs must be 3 non-negative weights (original, reversed, permuted)")
-        if not 0.0 <= self.tokrev_p <= 1.0:
-            raise ValueError(f"{where}.tokrev_p must be in [0, 1], got {self.tokrev_p}")
-
-
-@dataclass
-class RunConfig:
-    arm: str = "standard"
-
-    def check(self, where: str) -> None:
-        if self.arm not in ARMS:
-            raise ValueError(f"{where}.arm must be one of {ARMS}, got {self.arm!r}")
+from lmrepro.papers.spt.params import ArmsConfig, RunConfig
 
 
 def batch_fn(facts: list[dict], tokenizer, arm: str, arms: ArmsConfig, seed: int):

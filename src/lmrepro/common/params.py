@@ -1,0 +1,42 @@
+"""Light typed-parameter pieces that every paper's params.py uses: the training loop's `TrainConfig` and
+`ModelSpec`, the type of a section that is a transformers model config. No torch here (train.py, which runs the
+loop, re-exports `TrainConfig`), so a paper's `Params` can be built when the workflow is parsed."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class TrainConfig:
+    steps: int = field(metadata={"help": "optimizer steps to run (absolute: a resumed run stops here too)"})
+    lr: float = field(metadata={"help": "peak learning rate"})
+    warmup_frac: float = 0.0
+    schedule: str = "cosine"  # cosine | constant | linear
+    schedule_steps: int | None = None  # horizon of the LR schedule; default `steps`
+    min_lr_ratio: float = 0.0
+    beta1: float = 0.9
+    beta2: float = 0.999
+    weight_decay: float = 0.0
+    grad_accum: int = 1
+    max_grad_norm: float | None = 1.0
+    log_every: int = 10
+    ckpt_every: int = 0
+    mixed_precision: str = "no"  # no | bf16 | fp16
+    optimizer: str = "adamw"  # adamw | rmsprop | sgd (momentum beta1)
+
+    def check(self, where: str) -> None:
+        if self.steps < 0:
+            raise ValueError(f"{where}.steps must be >= 0, got {self.steps}")
+        if self.lr <= 0:
+            raise ValueError(f"{where}.lr must be > 0, got {self.lr}")
+        if self.schedule not in ("cosine", "constant", "linear"):
+            raise ValueError(f"{where}.schedule must be cosine, constant or linear, got {self.schedule!r}")
+        if self.optimizer not in ("adamw", "rmsprop", "sgd"):
+            raise ValueError(f"{where}.optimizer must be adamw, rmsprop or sgd, got {self.optimizer!r}")
+        if self.grad_accum < 1:
+            raise ValueError(f"{where}.grad_accum must be >= 1, got {self.grad_accum}")
+
+
+class ModelSpec(dict):
+    """A model config mapping: `family` (a key of lmrepro.common.models.FAMILIES) plus that transformers config
+    class's keys. `from_dict` checks it with `check_model_spec`, importing the config class only then."""

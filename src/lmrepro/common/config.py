@@ -2,8 +2,8 @@
 
 A paper's YAML has shared settings plus `scales: {ci, small, paper}` overlays. The resolved config for a scale is
 the shared part deep-merged with that scale's overlay. Method code never branches on the scale name; it reads
-typed dataclasses built from the resolved `params` section, and an unknown or mistyped key is an error that names
-the key.
+typed dataclasses built from the resolved `params` section: each paper's `Params` (lmrepro.papers.<slug>.params)
+has one field per section, and an unknown or mistyped key is an error that names the key.
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """The entry point every stage module uses: arguments, resolved config, seeding, metrics.json, tracking.
 
     with Stage.from_argv("meco", "pretrain") as st:
-        cfg = st.params("pretrain", PretrainConfig)
+        cfg = st.params("pretrain", TrainConfig)  # or st.params("pretrain"): typed as meco's Params declares it
         ...
         st.log_metrics({"loss": 1.2}); st.log_curve("train/loss", step, value)
 

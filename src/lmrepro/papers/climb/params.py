@@ -1,4 +1,5 @@
-"""Typed hyperparameters of CLIMB: one dataclass per section of `params` in config/papers/climb.yaml.
+"""Typed hyperparameters of CLIMB (Diehl Martinez et al. 2023):
+one dataclass per section of `params` in config/papers/climb.yaml.
 
 `Params` is the whole `params` mapping resolved for one scale. Light on purpose (dataclasses only, no torch):
 the workflow builds `Params` for every paper when it parses the Snakefile, so a wrong section, key or type
@@ -67,18 +68,18 @@ class Pacing:
 class Params:
     """config/papers/climb.yaml `params`: one field per section."""
 
-    grammar: GrammarConfig = field(default_factory=GrammarConfig,
-                                   metadata={"help": "prep: the grammar world (small/ci; paper: BabyLM strict-small)"})
-    corpus: CorpusConfig = field(default_factory=CorpusConfig,
-                                 metadata={"help": "prep: sources, sizes and minimal pairs"})
-    climb: ClimbConfig = field(default_factory=ClimbConfig,
-                               metadata={"help": "pretrain: batches, masking and the objective curriculum (paper §3)"})
+    grammar: GrammarConfig = field(default_factory=GrammarConfig, metadata={
+        "help": "prep: the grammar world (small/ci; paper: BabyLM strict-small)"})
+    corpus: CorpusConfig = field(default_factory=CorpusConfig, metadata={
+        "help": "prep: sources, sizes and minimal pairs"})
+    climb: ClimbConfig = field(default_factory=ClimbConfig, metadata={
+        "help": "pretrain: batches, masking and the objective curriculum (paper §3)"})
     run: RunConfig = field(default_factory=RunConfig, metadata={"help": "pretrain: which arm this job trains"})
-    vocab_pacing: Pacing = field(default_factory=Pacing,
-                                 metadata={"help": "pretrain arm vocab_curr: the vocabulary curriculum's pacing (paper §3.1)"})
-    data_pacing: Pacing = field(default_factory=Pacing,
-                                metadata={"help": "pretrain arm data_curr: the data curriculum's pacing (paper §3.2)"})
-    model: ModelSpec = field(metadata={"help": "pretrain: the curriculum arms' model (paper: RoBERTa-pre-LN, small)"})
+    vocab_pacing: Pacing = field(default_factory=Pacing, metadata={
+        "help": "pretrain arm vocab_curr: the vocabulary curriculum's pacing"})
+    data_pacing: Pacing = field(default_factory=Pacing, metadata={
+        "help": "pretrain arm data_curr: the data curriculum's pacing"})
+    model: ModelSpec = field(metadata={"help": "pretrain: the curriculum arms' model (paper: a small pre-LN RoBERTa)"})
     default_model: ModelSpec = field(metadata={"help": "pretrain arm default_cfg: the BabyLM baseline's model"})
     pretrain: TrainConfig = field(metadata={"help": "pretrain: the curriculum arms' training"})
     default_pretrain: TrainConfig = field(metadata={"help": "pretrain arm default_cfg: its training"})

@@ -1,4 +1,5 @@
-"""Typed hyperparameters of Cross-dative generalization in simulated learners: one dataclass per section of `params` in config/papers/cross_dative.yaml.
+"""Typed hyperparameters of cross-dative generalization (Misra & Kim 2024):
+one dataclass per section of `params` in config/papers/cross_dative.yaml.
 
 `Params` is the whole `params` mapping resolved for one scale. Light on purpose (dataclasses only, no torch):
 the workflow builds `Params` for every paper when it parses the Snakefile, so a wrong section, key or type
@@ -82,17 +83,17 @@ class AnalysisConfig:
 class Params:
     """config/papers/cross_dative.yaml `params`: one field per section."""
 
-    world: GrammarConfig = field(default_factory=GrammarConfig,
-                                 metadata={"help": "gen_corpus and gen_stimuli: the grammar world (small/ci; paper: AO-CHILDES)"})
-    corpus: CorpusConfig = field(default_factory=CorpusConfig,
-                                 metadata={"help": "gen_corpus: sentence count and register"})
-    pretrain_data: PretrainDataConfig = field(default_factory=PretrainDataConfig,
-                                              metadata={"help": "pretrain_lm: its batches"})
-    model: ModelSpec = field(metadata={"help": "pretrain_lm: the LM (paper: smolm OPT)"})
+    world: GrammarConfig = field(default_factory=GrammarConfig, metadata={
+        "help": "gen_corpus and gen_stimuli: the grammar world (paper: CHILDES child-directed speech)"})
+    corpus: CorpusConfig = field(default_factory=CorpusConfig, metadata={
+        "help": "gen_corpus: sentence count and register"})
+    pretrain_data: PretrainDataConfig = field(default_factory=PretrainDataConfig, metadata={
+        "help": "pretrain_lm: its batches"})
+    model: ModelSpec = field(metadata={"help": "pretrain_lm: the LM (paper: the OPT-architecture smolm checkpoints)"})
     pretrain: TrainConfig = field(metadata={"help": "pretrain_lm: its training"})
-    stimuli: StimuliConfig = field(default_factory=StimuliConfig,
-                                   metadata={"help": "gen_stimuli: exposures, generalization pairs, validation sentences"})
-    exposure: ExposureConfig = field(default_factory=ExposureConfig,
-                                     metadata={"help": "expose: learning the novel verb (paper §3)"})
-    analysis: AnalysisConfig = field(default_factory=AnalysisConfig,
-                                     metadata={"help": "analyze and score: bootstrap and OLS"})
+    stimuli: StimuliConfig = field(default_factory=StimuliConfig, metadata={
+        "help": "gen_stimuli: exposures, generalization pairs, validation sentences"})
+    exposure: ExposureConfig = field(default_factory=ExposureConfig, metadata={
+        "help": "expose: learning the novel verb (spec: Method)"})
+    analysis: AnalysisConfig = field(default_factory=AnalysisConfig, metadata={
+        "help": "analyze and score: bootstrap and OLS"})

@@ -1,4 +1,5 @@
-"""Typed hyperparameters of Evidence of meaning in LMs trained on programs: one dataclass per section of `params` in config/papers/karel_meaning.yaml.
+"""Typed hyperparameters of meaning in LMs of programs (Jin & Rinard 2023):
+one dataclass per section of `params` in config/papers/karel_meaning.yaml.
 
 `Params` is the whole `params` mapping resolved for one scale. Light on purpose (dataclasses only, no torch):
 the workflow builds `Params` for every paper when it parses the Snakefile, so a wrong section, key or type
@@ -61,16 +62,15 @@ class ProbeConfig:
 class Params:
     """config/papers/karel_meaning.yaml `params`: one field per section."""
 
-    world: ProgramsConfig = field(default_factory=ProgramsConfig,
-                                  metadata={"help": "gen_karel: the Karel programs world (paper §3)"})
-    data: DataConfig = field(default_factory=DataConfig,
-                             metadata={"help": "gen_karel: LM-training and held-out programs"})
-    parity: ParityConfig = field(default_factory=ParityConfig,
-                                 metadata={"help": "check_interpreter: interpreter parity checks"})
-    model: ModelSpec = field(metadata={"help": "train_lm: the LM (paper: a 350M CodeGen)"})
+    world: ProgramsConfig = field(default_factory=ProgramsConfig, metadata={
+        "help": "gen_karel: the Karel programs world"})
+    data: DataConfig = field(default_factory=DataConfig, metadata={
+        "help": "gen_karel: LM-training and held-out programs"})
+    parity: ParityConfig = field(default_factory=ParityConfig, metadata={
+        "help": "check_interpreter: interpreter parity checks"})
+    model: ModelSpec = field(metadata={"help": "train_lm: the LM (paper: the CodeGen-350M-mono architecture)"})
     train: TrainConfig = field(metadata={"help": "train_lm: its training"})
     lm: LMConfig = field(default_factory=LMConfig, metadata={"help": "train_lm: batches, checkpoints and the loss"})
-    generate: GenerateConfig = field(default_factory=GenerateConfig,
-                                     metadata={"help": "gen_programs: generative accuracy per checkpoint"})
-    probe: ProbeConfig = field(default_factory=ProbeConfig,
-                               metadata={"help": "probe: semantic probes per checkpoint (paper §4)"})
+    generate: GenerateConfig = field(default_factory=GenerateConfig, metadata={
+        "help": "gen_programs: generative accuracy per checkpoint"})
+    probe: ProbeConfig = field(default_factory=ProbeConfig, metadata={"help": "probe: semantic probes per checkpoint"})

@@ -1,4 +1,5 @@
-"""Typed hyperparameters of MeCo: one dataclass per section of `params` in config/papers/meco.yaml.
+"""Typed hyperparameters of MeCo (Gao et al. 2025):
+one dataclass per section of `params` in config/papers/meco.yaml.
 
 `Params` is the whole `params` mapping resolved for one scale. Light on purpose (dataclasses only, no torch):
 the workflow builds `Params` for every paper when it parses the Snakefile, so a wrong section, key or type
@@ -61,16 +62,16 @@ class EvalConfig:
 class Params:
     """config/papers/meco.yaml `params`: one field per section."""
 
-    world: SourcesWorldConfig = field(default_factory=SourcesWorldConfig,
-                                      metadata={"help": "gen_corpus: the sources world (small/ci stand-in for the paper's DCLM corpus)"})
-    corpus: CorpusConfig = field(default_factory=CorpusConfig,
-                                 metadata={"help": "gen_corpus: stage-1, cooldown and held-out document counts"})
-    pack: PackConfig = field(default_factory=PackConfig,
-                             metadata={"help": "pack: one row per document with the URL template (paper §2)"})
-    model: ModelSpec = field(metadata={"help": "the LM (paper §3: Llama-style, 1.6B; small: a tiny one)"})
-    meco: MecoConfig = field(default_factory=MecoConfig,
-                             metadata={"help": "pretrain/cooldown: the 90% / 10% split (paper §3)"})
+    world: SourcesWorldConfig = field(default_factory=SourcesWorldConfig, metadata={
+        "help": "gen_corpus: the sources world (small/ci stand-in for the paper's DCLM corpus)"})
+    corpus: CorpusConfig = field(default_factory=CorpusConfig, metadata={
+        "help": "gen_corpus: stage-1, cooldown and held-out document counts"})
+    pack: PackConfig = field(default_factory=PackConfig, metadata={
+        "help": "pack: one row per document with the URL template (paper §2)"})
+    model: ModelSpec = field(metadata={"help": "the LM (paper: a 1.6B Llama-style model on DCLM; small: a tiny one)"})
+    meco: MecoConfig = field(default_factory=MecoConfig, metadata={
+        "help": "pretrain/cooldown: the 90% / 10% split (paper §3)"})
     run: RunConfig = field(default_factory=RunConfig, metadata={"help": "pretrain: which arm this job trains"})
     pretrain: TrainConfig = field(metadata={"help": "pretrain and cooldown: one LR schedule over both (paper §3)"})
-    evaluate: EvalConfig = field(default_factory=EvalConfig,
-                                 metadata={"help": "evaluate: held-out loss with and without the template"})
+    evaluate: EvalConfig = field(default_factory=EvalConfig, metadata={
+        "help": "evaluate: held-out loss with and without the template"})

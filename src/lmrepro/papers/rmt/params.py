@@ -1,4 +1,5 @@
-"""Typed hyperparameters of RMT: one dataclass per section of `params` in config/papers/rmt.yaml.
+"""Typed hyperparameters of RMT (Tian et al. 2025):
+one dataclass per section of `params` in config/papers/rmt.yaml.
 
 `Params` is the whole `params` mapping resolved for one scale. Light on purpose (dataclasses only, no torch):
 the workflow builds `Params` for every paper when it parses the Snakefile, so a wrong section, key or type
@@ -110,24 +111,24 @@ class EvalConfig:
 class Params:
     """config/papers/rmt.yaml `params`: one field per section."""
 
-    world: ArithmeticWorldConfig = field(default_factory=ArithmeticWorldConfig,
-                                         metadata={"help": "gen_corpus: the arithmetic world (paper scale: Omni-MATH)"})
-    corpus: CorpusConfig = field(default_factory=CorpusConfig,
-                                 metadata={"help": "gen_corpus: documents and SFT traces"})
-    proxy_model: ModelSpec = field(
-                                   metadata={"help": "train_proxy: the smaller proxy LM (RPT: a fixed proxy scores token entropy)"})
+    world: ArithmeticWorldConfig = field(default_factory=ArithmeticWorldConfig, metadata={
+        "help": "gen_corpus: the arithmetic world (paper scale: Omni-MATH)"})
+    corpus: CorpusConfig = field(default_factory=CorpusConfig, metadata={
+        "help": "gen_corpus: documents and SFT traces"})
+    proxy_model: ModelSpec = field(metadata={
+        "help": "train_proxy: the smaller proxy LM (RPT: a fixed proxy scores token entropy)"})
     proxy_train: TrainConfig = field(metadata={"help": "train_proxy: its training"})
-    entropy: EntropyConfig = field(default_factory=EntropyConfig,
-                                   metadata={"help": "score_entropy: RPT's top-k entropy bins"})
+    entropy: EntropyConfig = field(default_factory=EntropyConfig, metadata={
+        "help": "score_entropy: RPT's top-k entropy bins"})
     model: ModelSpec = field(metadata={"help": "pretrain_base: the base LM"})
-    base: BaseConfig = field(default_factory=BaseConfig,
-                             metadata={"help": "pretrain_base and train_proxy: NTP + SFT batches"})
+    base: BaseConfig = field(default_factory=BaseConfig, metadata={
+        "help": "pretrain_base and train_proxy: NTP + SFT batches"})
     pretrain: TrainConfig = field(metadata={"help": "pretrain_base: its training"})
-    midtrain: MidtrainConfig = field(default_factory=MidtrainConfig,
-                                     metadata={"help": "midtrain: GRPO, RMT budget, curriculum and dual NTP term (paper §3)"})
+    midtrain: MidtrainConfig = field(default_factory=MidtrainConfig, metadata={
+        "help": "midtrain: GRPO, RMT budget, curriculum and dual NTP term (spec: Method)"})
     midtrain_train: TrainConfig = field(metadata={"help": "midtrain: the optimiser and schedule"})
     run: RunConfig = field(default_factory=RunConfig, metadata={"help": "midtrain: which arm this job trains"})
-    arms: ArmsConfig = field(default_factory=ArmsConfig,
-                             metadata={"help": "the arms the workflow runs (ablations: paper Table 3)"})
-    evaluate: EvalConfig = field(default_factory=EvalConfig,
-                                 metadata={"help": "evaluate: next-token reasoning accuracy per class and bin"})
+    arms: ArmsConfig = field(default_factory=ArmsConfig, metadata={
+        "help": "the arms the workflow runs (RMT's ablations where listed)"})
+    evaluate: EvalConfig = field(default_factory=EvalConfig, metadata={
+        "help": "evaluate: next-token reasoning accuracy per class and bin"})

@@ -1,4 +1,5 @@
-"""Typed hyperparameters of SAMI: one dataclass per section of `params` in config/papers/sami.yaml.
+"""Typed hyperparameters of SAMI (Fränken et al. 2024):
+one dataclass per section of `params` in config/papers/sami.yaml.
 
 `Params` is the whole `params` mapping resolved for one scale. Light on purpose (dataclasses only, no torch):
 the workflow builds `Params` for every paper when it parses the Snakefile, so a wrong section, key or type
@@ -75,18 +76,18 @@ class EvalConfig:
 class Params:
     """config/papers/sami.yaml `params`: one field per section."""
 
-    world: PrinciplesWorldConfig = field(default_factory=PrinciplesWorldConfig,
-                                         metadata={"help": "prep: the principles world (small/ci; paper: hh-rlhf queries)"})
-    prep: PrepConfig = field(default_factory=PrepConfig,
-                             metadata={"help": "prep: queries, constitutions and pretraining corpus"})
-    prompt: PromptConfig = field(default_factory=PromptConfig,
-                                 metadata={"help": "the constitution + query prompt (paper appendix)"})
-    base: BaseConfig = field(default_factory=BaseConfig,
-                             metadata={"help": "pretrain_base: the base LM's batches (small scale only)"})
-    model: ModelSpec = field(metadata={"help": "pretrain_base: the base LM (paper: Mistral-7B / Llama3-70B)"})
+    world: PrinciplesWorldConfig = field(default_factory=PrinciplesWorldConfig, metadata={
+        "help": "prep: the principles world (small/ci; paper: hh-rlhf queries)"})
+    prep: PrepConfig = field(default_factory=PrepConfig, metadata={
+        "help": "prep: queries, constitutions and pretraining corpus"})
+    prompt: PromptConfig = field(default_factory=PromptConfig, metadata={
+        "help": "the constitution + query prompt (paper appendix)"})
+    base: BaseConfig = field(default_factory=BaseConfig, metadata={
+        "help": "pretrain_base: the base LM's batches (small scale only)"})
+    model: ModelSpec = field(metadata={"help": "pretrain_base: the base LM (paper: mistral-7b, a hub snapshot)"})
     pretrain: TrainConfig = field(metadata={"help": "pretrain_base: its training"})
-    sami: SamiConfig = field(default_factory=SamiConfig,
-                             metadata={"help": "sami and self_sft: the SAMI iterations (paper §2-3)"})
+    sami: SamiConfig = field(default_factory=SamiConfig, metadata={
+        "help": "sami and self_sft: the SAMI iterations (paper §2-3)"})
     sami_train: TrainConfig = field(metadata={"help": "sami and self_sft: the optimiser and schedule"})
-    evaluate: EvalConfig = field(default_factory=EvalConfig,
-                                 metadata={"help": "evaluate: adherence, win rates, constitution identification"})
+    evaluate: EvalConfig = field(default_factory=EvalConfig, metadata={
+        "help": "evaluate: adherence, win rates, constitution identification"})

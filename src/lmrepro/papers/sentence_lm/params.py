@@ -1,4 +1,5 @@
-"""Typed hyperparameters of Let's Predict Sentence by Sentence: one dataclass per section of `params` in config/papers/sentence_lm.yaml.
+"""Typed hyperparameters of sentence-by-sentence prediction (Hwang et al. 2025):
+one dataclass per section of `params` in config/papers/sentence_lm.yaml.
 
 `Params` is the whole `params` mapping resolved for one scale. Light on purpose (dataclasses only, no torch):
 the workflow builds `Params` for every paper when it parses the Snakefile, so a wrong section, key or type
@@ -94,19 +95,18 @@ class ArmsConfig:
 class Params:
     """config/papers/sentence_lm.yaml `params`: one field per section."""
 
-    world: StateTrackConfig = field(default_factory=StateTrackConfig,
-                                    metadata={"help": "gen_tasks: the state-tracking world (small/ci; paper: GSM8K-Aug)"})
+    world: StateTrackConfig = field(default_factory=StateTrackConfig, metadata={
+        "help": "gen_tasks: the state-tracking world (small/ci; paper: GSM8K-Aug)"})
     data: DataConfig = field(default_factory=DataConfig, metadata={"help": "gen_tasks: problem counts (paper §4)"})
     model: ModelSpec = field(metadata={"help": "the LM every stage starts from (paper: GPT-2)"})
     sft: SftConfig = field(default_factory=SftConfig, metadata={"help": "sft: the CoT / No-CoT arm (paper Table 1)"})
     train_cot: TrainConfig = field(metadata={"help": "sft arm cot: its training"})
     train_nocot: TrainConfig = field(metadata={"help": "sft arm nocot: its training"})
-    emb: EmbConfig = field(default_factory=EmbConfig,
-                           metadata={"help": "train_emb: the sentence encoder/decoder (paper §3.1)"})
+    emb: EmbConfig = field(default_factory=EmbConfig, metadata={"help": "train_emb: the sentence encoder/decoder E/D"})
     train_emb: TrainConfig = field(metadata={"help": "train_emb: its training"})
-    latent: LatentConfig = field(default_factory=LatentConfig,
-                                 metadata={"help": "train_latent: the latent model M (paper §3.2)"})
+    latent: LatentConfig = field(default_factory=LatentConfig, metadata={
+        "help": "train_latent: the latent model M over frozen E/D"})
     train_latent: TrainConfig = field(metadata={"help": "train_latent: its training"})
-    evaluate: EvalConfig = field(default_factory=EvalConfig,
-                                 metadata={"help": "evaluate: exact match, FLOPs and SentenceLens"})
+    evaluate: EvalConfig = field(default_factory=EvalConfig, metadata={
+        "help": "evaluate: exact match, FLOPs and SentenceLens"})
     arms: ArmsConfig = field(default_factory=ArmsConfig, metadata={"help": "how many seeds run the semantic arm"})

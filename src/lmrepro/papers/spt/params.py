@@ -1,4 +1,5 @@
-"""Typed hyperparameters of SPT: one dataclass per section of `params` in config/papers/spt.yaml.
+"""Typed hyperparameters of SPT (Guo et al. 2024):
+one dataclass per section of `params` in config/papers/spt.yaml.
 
 `Params` is the whole `params` mapping resolved for one scale. Light on purpose (dataclasses only, no torch):
 the workflow builds `Params` for every paper when it parses the Snakefile, so a wrong section, key or type
@@ -48,11 +49,11 @@ class EvalConfig:
 class Params:
     """config/papers/spt.yaml `params`: one field per section."""
 
-    world: EntitiesConfig = field(default_factory=EntitiesConfig,
-                                  metadata={"help": "gen_facts: the entities world (paper: celebrity facts)"})
+    world: EntitiesConfig = field(default_factory=EntitiesConfig, metadata={
+        "help": "gen_facts: the entities world (paper: celebrity relations)"})
     model: ModelSpec = field(metadata={"help": "train: the LM"})
-    arms: ArmsConfig = field(default_factory=ArmsConfig,
-                             metadata={"help": "the arms the workflow runs and their permutation settings (paper §3)"})
+    arms: ArmsConfig = field(default_factory=ArmsConfig, metadata={
+        "help": "the arms the workflow runs and their permutation settings (paper §3; baselines §4)"})
     run: RunConfig = field(default_factory=RunConfig, metadata={"help": "train: which arm this job trains"})
     train: TrainConfig = field(metadata={"help": "train: its training"})
     evaluate: EvalConfig = field(default_factory=EvalConfig, metadata={"help": "evaluate: forward and reverse recall"})

@@ -1,4 +1,5 @@
-"""Typed hyperparameters of WECHSEL: one dataclass per section of `params` in config/papers/wechsel.yaml.
+"""Typed hyperparameters of WECHSEL (Minixhofer et al. 2022):
+one dataclass per section of `params` in config/papers/wechsel.yaml.
 
 `Params` is the whole `params` mapping resolved for one scale. Light on purpose (dataclasses only, no torch):
 the workflow builds `Params` for every paper when it parses the Snakefile, so a wrong section, key or type
@@ -89,22 +90,22 @@ class EvaluateConfig:
 class Params:
     """config/papers/wechsel.yaml `params`: one field per section."""
 
-    world: ConlangConfig = field(default_factory=ConlangConfig,
-                                 metadata={"help": "prep: the conlang world (small/ci; paper: OSCAR)"})
-    corpus: CorpusConfig = field(default_factory=CorpusConfig,
-                                 metadata={"help": "prep: sentences per language and the bilingual dictionary"})
-    tokenizer: TokenizerConfig = field(default_factory=TokenizerConfig,
-                                       metadata={"help": "train_source_lm and train_tgt_tokenizer: BPE size"})
+    world: ConlangConfig = field(default_factory=ConlangConfig, metadata={
+        "help": "prep: the conlang world (small/ci; paper: OSCAR)"})
+    corpus: CorpusConfig = field(default_factory=CorpusConfig, metadata={
+        "help": "prep: sentences per language and the bilingual dictionary"})
+    tokenizer: TokenizerConfig = field(default_factory=TokenizerConfig, metadata={
+        "help": "train_source_lm and train_tgt_tokenizer: BPE size"})
     model: ModelSpec = field(metadata={"help": "train_source_lm: the English LM (paper: GPT-2)"})
-    lm_data: LMDataConfig = field(default_factory=LMDataConfig,
-                                  metadata={"help": "LM blocks and batches of both languages"})
+    lm_data: LMDataConfig = field(default_factory=LMDataConfig, metadata={
+        "help": "LM blocks and batches of both languages"})
     source_lm: TrainConfig = field(metadata={"help": "train_source_lm: its training"})
-    static: StaticConfig = field(default_factory=StaticConfig,
-                                 metadata={"help": "static_embeddings: Word2Vec (paper: fastText) vectors"})
-    wechsel: WechselConfig = field(default_factory=WechselConfig,
-                                   metadata={"help": "wechsel_init: the method (paper §3.4)"})
+    static: StaticConfig = field(default_factory=StaticConfig, metadata={
+        "help": "static_embeddings: Word2Vec (paper: fastText) vectors"})
+    wechsel: WechselConfig = field(default_factory=WechselConfig, metadata={
+        "help": "wechsel_init: the method (paper §3.4)"})
     target: TrainConfig = field(metadata={"help": "train_target: training in the target language"})
-    run: RunConfig = field(default_factory=RunConfig,
-                           metadata={"help": "train_target: which arm this job trains and when it evaluates"})
-    evaluate: EvaluateConfig = field(default_factory=EvaluateConfig,
-                                     metadata={"help": "evaluate: the steps the claims compare (paper Table 2 / Figure 2)"})
+    run: RunConfig = field(default_factory=RunConfig, metadata={
+        "help": "train_target: which arm this job trains and when it evaluates"})
+    evaluate: EvaluateConfig = field(default_factory=EvaluateConfig, metadata={
+        "help": "evaluate: the steps the claims compare (spec A1, A2)"})

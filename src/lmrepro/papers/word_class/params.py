@@ -1,4 +1,5 @@
-"""Typed hyperparameters of Word classes emerge in a network trained on next-word prediction: one dataclass per section of `params` in config/papers/word_class.yaml.
+"""Typed hyperparameters of word classes from next-word prediction (Surendra et al. 2023):
+one dataclass per section of `params` in config/papers/word_class.yaml.
 
 `Params` is the whole `params` mapping resolved for one scale. Light on purpose (dataclasses only, no torch):
 the workflow builds `Params` for every paper when it parses the Snakefile, so a wrong section, key or type
@@ -78,14 +79,14 @@ class ProbeConfig:
 class Params:
     """config/papers/word_class.yaml `params`: one field per section."""
 
-    world: GrammarConfig = field(default_factory=GrammarConfig,
-                                 metadata={"help": "gen_corpus: the grammar world (small/ci; paper: text tagged by spaCy)"})
-    corpus: CorpusConfig = field(default_factory=CorpusConfig,
-                                 metadata={"help": "gen_corpus: registers and sentence counts"})
-    windows: WindowConfig = field(default_factory=WindowConfig,
-                                  metadata={"help": "make_windows: 9 input words -> the 10th (paper §2)"})
-    model: MLPConfig = field(default_factory=MLPConfig,
-                             metadata={"help": "train_nwp: the MLP (paper §2: embedding 32, Dense 128-128-64-64)"})
+    world: GrammarConfig = field(default_factory=GrammarConfig, metadata={
+        "help": "gen_corpus: the grammar world (small/ci; paper: text tagged by spaCy)"})
+    corpus: CorpusConfig = field(default_factory=CorpusConfig, metadata={
+        "help": "gen_corpus: registers and sentence counts"})
+    windows: WindowConfig = field(default_factory=WindowConfig, metadata={
+        "help": "make_windows: 9 input words -> the 10th (spec)"})
+    model: MLPConfig = field(default_factory=MLPConfig, metadata={
+        "help": "train_nwp: the MLP (spec: embedding 32, Dense 128-128-64-64)"})
     train: TrainConfig = field(metadata={"help": "train_nwp: its training"})
     nwp_data: NWPDataConfig = field(default_factory=NWPDataConfig, metadata={"help": "train_nwp: its batches"})
     analysis: AnalysisConfig = field(default_factory=AnalysisConfig, metadata={"help": "gdv: the MDS plot"})

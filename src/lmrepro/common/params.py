@@ -1,6 +1,10 @@
-"""Light typed-parameter pieces that every paper's params.py uses: the training loop's `TrainConfig` and
-`ModelSpec`, the type of a section that is a transformers model config. No torch here (train.py, which runs the
-loop, re-exports `TrainConfig`), so a paper's `Params` can be built when the workflow is parsed."""
+"""Typed hyperparameters shared by every paper's params.py: the training loop's `TrainConfig` and `ModelSpec`, the
+type of a section that is a transformers model config.
+
+Each paper's `lmrepro.papers.<slug>.params.Params` has one field per `params` section of its config, typed by a
+dataclass. These modules stay light on purpose (dataclasses, typing and other params modules; no torch, no stage
+module): the workflow builds every paper's `Params` when it parses the Snakefile, so a wrong section, key or type
+fails even a dry run. train.py, which runs the loop, re-exports `TrainConfig`."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field

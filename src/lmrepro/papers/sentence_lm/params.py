@@ -1,9 +1,5 @@
-"""Typed hyperparameters of sentence-by-sentence prediction (Hwang et al. 2025):
-one dataclass per section of `params` in config/papers/sentence_lm.yaml.
-
-`Params` is the whole `params` mapping resolved for one scale. Light on purpose (dataclasses only, no torch):
-the workflow builds `Params` for every paper when it parses the Snakefile, so a wrong section, key or type
-fails even a dry run; the stage modules import their sections from here."""
+"""Hyperparameters of sentence-by-sentence prediction (Hwang et al. 2025): the dataclass of each `params` section of
+config/papers/sentence_lm.yaml, and `Params`, all of them. Dataclasses only (see lmrepro.common.params)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field

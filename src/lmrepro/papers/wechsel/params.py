@@ -1,9 +1,5 @@
-"""Typed hyperparameters of WECHSEL (Minixhofer et al. 2022):
-one dataclass per section of `params` in config/papers/wechsel.yaml.
-
-`Params` is the whole `params` mapping resolved for one scale. Light on purpose (dataclasses only, no torch):
-the workflow builds `Params` for every paper when it parses the Snakefile, so a wrong section, key or type
-fails even a dry run; the stage modules import their sections from here."""
+"""Hyperparameters of WECHSEL (Minixhofer et al. 2022): the dataclass of each `params` section of
+config/papers/wechsel.yaml, and `Params`, all of them. Dataclasses only (see lmrepro.common.params)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -1,9 +1,6 @@
-"""Typed hyperparameters of word classes from next-word prediction (Surendra et al. 2023):
-one dataclass per section of `params` in config/papers/word_class.yaml.
-
-`Params` is the whole `params` mapping resolved for one scale. Light on purpose (dataclasses only, no torch):
-the workflow builds `Params` for every paper when it parses the Snakefile, so a wrong section, key or type
-fails even a dry run; the stage modules import their sections from here."""
+"""Hyperparameters of word classes from next-word prediction (Surendra et al. 2023): the dataclass of each `params`
+section of config/papers/word_class.yaml, and `Params`, all of them. Dataclasses only (see
+lmrepro.common.params)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -19,8 +19,9 @@ os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get(
 SCALE = config["scale"]
 BASE_SEED = int(config["seed"])
 ROOT = Path(workflow.basedir)
-# Every paper config and its typed hyperparameters (the light lmrepro.papers.<slug>.params) are validated now, at
-# parse time: a bad key fails the whole invocation, dry runs included, before any job runs.
+# Every paper config and its typed hyperparameters (lmrepro.papers.<slug>.params) are validated now, at parse time:
+# a bad key fails the whole invocation, dry runs included, before any job runs. Checking model sections against
+# their transformers config class costs one torch import (~2 s) per invocation.
 PAPERS = {slug: cfglib.load_paper_config(cfglib.paper_config_path(slug, ROOT), SCALE) for slug in registry.papers(ROOT)}
 for _slug, _resolved in PAPERS.items():
     cfglib.validate_params(_slug, _resolved)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from lmrepro.common.params import ModelSpec, TrainConfig
 from lmrepro.worlds.grammar import GrammarConfig
 
+
 @dataclass
 class CorpusConfig:
     n_sentences: int = 20000

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from lmrepro.common.params import ModelSpec, TrainConfig
 from lmrepro.worlds.programs import ProgramsConfig
 
+
 @dataclass
 class DataConfig:
     n_lm_train: int = 20000    # programs the LM trains on (paper: 1M)

@@ -21,6 +21,7 @@ import math
 import torch
 import torch.nn.functional as F
 
+
 # -- token difficulty --------------------------------------------------------------------------------------------
 def topk_entropy(logits: torch.Tensor, k: int) -> torch.Tensor:
     """H = -sum over the k most likely tokens of q log q (RPT: k = 16), q the full softmax (not renormalised)."""

@@ -25,6 +25,7 @@ import torch.nn.functional as F
 from lmrepro.common.seeding import derive_seed
 from lmrepro.papers.sami.params import PromptConfig, SamiConfig
 
+
 # -- text <-> ids ----------------------------------------------------------------------------------------------
 def encode(tokenizer, text: str) -> list[int]:
     return tokenizer.encode(text, add_special_tokens=False)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from lmrepro.common.params import ModelSpec, TrainConfig
 from lmrepro.worlds.principles import PrinciplesWorldConfig
 
+
 @dataclass
 class PrepConfig:
     source: str = field(default="world", metadata={"help": "world (small scale) | hh_rlhf (paper §4.1)"})

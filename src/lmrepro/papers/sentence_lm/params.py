@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from lmrepro.common.params import ModelSpec, TrainConfig
 from lmrepro.worlds.reasoning import StateTrackConfig
 
+
 @dataclass
 class DataConfig:
     source: str = field(default="world", metadata={"help": "world (small/ci) | gsm8k (paper: GSM8K-Aug, §4)"})

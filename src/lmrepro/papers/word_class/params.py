@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from lmrepro.common.params import TrainConfig
 from lmrepro.worlds.grammar import GrammarConfig
 
+
 @dataclass
 class CorpusConfig:
     source: str = "world"  # world | text

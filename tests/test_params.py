@@ -3,12 +3,14 @@ scale, those modules stay light enough to build at parse time, and a wrong secti
 from __future__ import annotations
 
 import copy
+import re
 import subprocess
 import sys
 
 import pytest
 
-from lmrepro.common.config import ConfigError, load_paper_config, paper_config_path, params_class, validate_params
+from lmrepro.common.config import (ConfigError, build_params, load_paper_config, paper_config_path, params_class,
+                                   validate_params)
 from lmrepro.common.params import ModelSpec, TrainConfig
 from lmrepro.common.stage import Stage
 from lmrepro.papers.meco import params as meco_params
@@ -35,6 +37,16 @@ def test_params_modules_import_neither_torch_nor_transformers():
         "print(' '.join(m for m in ('torch', 'transformers') if m in sys.modules))"
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert proc.stdout.strip() == "", f"a params.py imports {proc.stdout.strip()}"
+
+
+def test_building_params_at_parse_time_stays_light():
+    code = ("import sys\nfrom lmrepro.common import config as c\n"
+            f"for slug in {PAPERS!r}:\n"
+            "    for scale in c.SCALES:\n"
+            "        c.build_params(slug, c.load_paper_config(c.paper_config_path(slug), scale))\n"
+            "print(' '.join(m for m in ('torch', 'transformers') if m in sys.modules))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert proc.stdout.strip() == "", f"build_params imports {proc.stdout.strip()}"
 
 
 def test_unknown_section_names_it():
@@ -64,7 +76,12 @@ def test_a_value_check_and_a_model_key_name_their_key():
     bad_value["params"]["meco"]["cooldown_frac"] = 1.5
     with pytest.raises(ConfigError, match=r"meco\.params\.meco\.cooldown_frac must be in"):
         validate_params("meco", bad_value)
+    bad_family = copy.deepcopy(cfg)
+    bad_family["params"]["model"]["family"] = "gpt5"
+    with pytest.raises(ConfigError, match=r"meco\.params\.model: unknown model\.family 'gpt5'"):
+        build_params("meco", bad_family)
     cfg["params"]["model"]["n_layerz"] = 2
+    build_params("meco", cfg)  # model keys need the transformers config class: not checked at parse time
     with pytest.raises(ConfigError, match=r"meco\.params\.model: unknown .* config key\(s\): n_layerz"):
         validate_params("meco", cfg)
 
@@ -105,3 +122,13 @@ def test_a_dry_run_fails_on_an_unknown_key(workdir):
     config.write_text(config.read_text().replace("params:\n", "params:\n  evaluate_typo: {batch: 1}\n", 1))
     proc = run_snakemake(workdir, "-n", "--config", "scale=ci", "--", "spt", check=False)
     assert proc.returncode != 0 and "spt.params.evaluate_typo" in proc.stdout + proc.stderr
+
+
+def test_an_unknown_model_key_fails_the_workflow_before_any_job(workdir):
+    config = workdir / "config" / "papers" / "spt.yaml"
+    text = config.read_text()
+    config.write_text(re.sub(r"^  model:.*\n", lambda m: m.group(0) + "    n_layerz: 2\n", text, count=1, flags=re.M))
+    assert config.read_text() != text
+    proc = run_snakemake(workdir, "-c1", "--config", "scale=ci", "--", "spt", check=False)
+    assert proc.returncode != 0 and "spt.params.model: unknown gpt2 config key(s): n_layerz" in proc.stdout + proc.stderr
+    assert not (workdir / "results").exists() and not (workdir / "data").exists()

@@ -112,11 +112,11 @@ def _coerce(value: Any, hint: Any, where: str) -> Any:
     origin = typing.get_origin(hint)
     if hint is Any:
         return value
-    if hint is ModelSpec:
-        from lmrepro.common.models import check_model_spec  # imports a transformers config class (and torch)
+    if hint is ModelSpec:  # its keys are checked by check_model_keys, which needs transformers
+        from lmrepro.common.models import check_model_family
 
         try:
-            check_model_spec(value, where)
+            check_model_family(value, where)
         except ValueError as err:
             raise ConfigError(str(err)) from err
         return ModelSpec(value)
@@ -191,12 +191,33 @@ def section_type(slug: str, section: str) -> type:
     return hints[section]
 
 
-def validate_params(slug: str, resolved: dict) -> Any:
+def build_params(slug: str, resolved: dict) -> Any:
     """The resolved config's `params` built into the paper's `Params`, so an unknown section or key, a wrong type
-    or a value its dataclass rejects fails, naming `<slug>.params.<section>.<key>`, before any job runs."""
+    or a value its dataclass rejects fails, naming `<slug>.params.<section>.<key>`. Light (no torch): model
+    sections are checked for a known family only; `check_model_keys` checks the rest."""
     try:
         return from_dict(params_class(slug), resolved.get("params"), f"{slug}.params")
     except ConfigError:
         raise
     except ValueError as err:  # a dataclass check() names its key
         raise ConfigError(str(err)) from err
+
+
+def check_model_keys(slug: str, params: Any) -> None:
+    """Check every model section of a built `Params` against its transformers config class (this imports torch,
+    ~2-5 s, so the workflow does it once before the first job rather than whenever it parses the Snakefile)."""
+    from lmrepro.common.models import check_model_spec
+
+    for name, hint in typing.get_type_hints(type(params)).items():
+        if hint is ModelSpec:
+            try:
+                check_model_spec(getattr(params, name), f"{slug}.params.{name}")
+            except ValueError as err:
+                raise ConfigError(str(err)) from err
+
+
+def validate_params(slug: str, resolved: dict) -> Any:
+    """`build_params` and `check_model_keys`: every check of a paper's hyperparameters."""
+    params = build_params(slug, resolved)
+    check_model_keys(slug, params)
+    return params

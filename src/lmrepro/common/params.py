@@ -43,4 +43,5 @@ class TrainConfig:
 
 class ModelSpec(dict):
     """A model config mapping: `family` (a key of lmrepro.common.models.FAMILIES) plus that transformers config
-    class's keys. `from_dict` checks it with `check_model_spec`, importing the config class only then."""
+    class's keys. `from_dict` checks the family; `config.check_model_keys` the keys, against the config class (it
+    imports torch, so the workflow checks keys once before its first job, not whenever it parses)."""

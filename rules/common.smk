@@ -19,8 +19,10 @@ os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get(
 SCALE = config["scale"]
 BASE_SEED = int(config["seed"])
 ROOT = Path(workflow.basedir)
-# Every paper config is validated now, before any job runs (a bad key fails the whole invocation).
+# Every paper config is validated now and built into its typed hyperparameters (lmrepro.papers.<slug>.params, a
+# light module): a bad section, key or type fails the whole invocation, dry runs included, before any job runs.
 PAPERS = {slug: cfglib.load_paper_config(cfglib.paper_config_path(slug, ROOT), SCALE) for slug in registry.papers(ROOT)}
+TYPED_PARAMS = {slug: cfglib.build_params(slug, resolved) for slug, resolved in PAPERS.items()}
 for _slug in config["papers"]:
     if _slug not in PAPERS:
         raise ValueError(f"config/config.yaml: papers lists {_slug!r}, which has no config/papers/{_slug}.yaml")
@@ -74,8 +76,9 @@ def cfg_hash(slug, *sections):
 
 
 def code(slug, *modules):
-    """Source files a stage runs: edits to them rerun the stage's jobs (and what depends on them)."""
-    return [f"src/lmrepro/papers/{slug}/{m}.py" for m in ("__init__", *modules)]
+    """Source files a stage runs, its hyperparameter dataclasses included: edits to them rerun the stage's jobs
+    (and what depends on them)."""
+    return [f"src/lmrepro/papers/{slug}/{m}.py" for m in ("__init__", "params", *modules)]
 
 
 def stage_args(wildcards, input, output, threads):
@@ -237,8 +240,8 @@ def _worker_socket():
 onstart:
     from lmrepro.common import tracking
 
-    for _slug in PAPERS:  # typed hyperparameters, before any job runs (dry runs skip this: it imports torch)
-        cfglib.validate_params(_slug, PAPERS[_slug])
+    for _slug, _params in TYPED_PARAMS.items():  # model config keys: this imports torch, so not at parse time
+        cfglib.check_model_keys(_slug, _params)
 
     os.environ["MLFLOW_TRACKING_URI"] = tracking.init_store(tracking.default_tracking_uri())
     if workflow.local_exec and "LMREPRO_MATMUL_PEAK_FLOPS" not in os.environ:

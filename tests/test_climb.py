@@ -8,8 +8,9 @@ import pytest
 import torch
 
 from lmrepro.common.models import build_model, load_model
-from lmrepro.papers.climb.curricula import Pacing, curriculum_batch, map_to_unk, pacing_value, pos_mask, \
-    unigram_perplexity, unk_type_share
+from lmrepro.papers.climb.curricula import (curriculum_batch, map_to_unk, pacing_value, pos_mask, unigram_perplexity,
+                                            unk_type_share)
+from lmrepro.papers.climb.params import Pacing
 from lmrepro.papers.climb.pll import pair_accuracy, pll_scores
 from lmrepro.papers.climb.prep import frequency_tokenizer
 
@@ -166,11 +167,11 @@ def test_pair_accuracy_prefers_higher_pll(tiny_mlm):
     assert acc["macro"] == (acc["x"] + acc["y"]) / 2
 
 
-def test_params_registry_covers_config():
+def test_params_type_both_pacings_and_the_default_cfg_arm():
     from lmrepro.common import config as cfglib
-    from lmrepro.papers.climb import PARAMS
+    from lmrepro.common.params import ModelSpec, TrainConfig
 
     for scale in ("ci", "small", "paper"):
-        resolved = cfglib.load_paper_config(str(cfglib.paper_config_path("climb")), scale)
-        assert set(resolved["params"]) <= set(PARAMS)
-        cfglib.validate_params("climb", resolved)
+        params = cfglib.validate_params("climb", cfglib.load_paper_config(cfglib.paper_config_path("climb"), scale))
+        assert isinstance(params.vocab_pacing, Pacing) and isinstance(params.data_pacing, Pacing)
+        assert isinstance(params.default_model, ModelSpec) and isinstance(params.default_pretrain, TrainConfig)

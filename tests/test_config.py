@@ -61,27 +61,6 @@ def test_schema_rejects_bad_paper_config(tmp_path):
         load_paper_config(paper_config_path("meco"), "huge")
 
 
-@pytest.mark.parametrize("slug", PAPERS)
-@pytest.mark.parametrize("scale", ["ci", "small", "paper"])
-def test_every_paper_params_build_into_their_dataclasses(slug, scale):
-    from lmrepro.common.config import validate_params
-
-    validate_params(slug, load_paper_config(paper_config_path(slug), scale))
-
-
-@pytest.mark.parametrize("slug", PAPERS)
-def test_params_registry_covers_every_section_a_stage_reads(slug):
-    import importlib
-    import re
-
-    from tests.conftest import REPO
-
-    registry = importlib.import_module(f"lmrepro.papers.{slug}").PARAMS
-    read = {m for p in (REPO / "src" / "lmrepro" / "papers" / slug).glob("*.py")
-            for m in re.findall(r'st\.params\("(\w+)"', p.read_text())}
-    assert read and read <= set(registry), read - set(registry)
-
-
 def test_wrong_type_fails_the_workflow_before_any_job(workdir):
     from tests.conftest import run_snakemake
 

@@ -11,8 +11,8 @@ from lmrepro.common.models import build_model
 from lmrepro.papers.cross_dative import learner as L
 from lmrepro.papers.cross_dative import stats as S
 from lmrepro.papers.cross_dative.gen_corpus import world_grammar
-from lmrepro.papers.cross_dative.gen_stimuli import (StimuliConfig, exposure_features, repo_alignment,
-                                                     world_stimuli)
+from lmrepro.papers.cross_dative.gen_stimuli import exposure_features, repo_alignment, world_stimuli
+from lmrepro.papers.cross_dative.params import AnalysisConfig, ExposureConfig, StimuliConfig
 from lmrepro.papers.cross_dative.score import score_table, seed_metrics
 from lmrepro.worlds.grammar import GrammarConfig
 
@@ -100,7 +100,7 @@ def test_exposure_run_changes_only_the_novel_row_and_reruns_to_best(lm, stimuli)
     before = {k: v.clone() for k, v in model.state_dict().items()}
     exposures, _, validation = stimuli
     val = [v["text"] for v in validation if v["construction"] == "DO"]
-    cfg = L.ExposureConfig(epochs=6, lr=5e-2)
+    cfg = ExposureConfig(epochs=6, lr=5e-2)
     run = L.exposure_run(model, tok, new_id, init, [exposures[0]["text"]], val, cfg)
     after = model.state_dict()
     for key, value in after.items():
@@ -115,7 +115,7 @@ def test_exposure_run_changes_only_the_novel_row_and_reruns_to_best(lm, stimuli)
     # the re-run reaches the same row as the first pass did at the best epoch (full batch, deterministic)
     best_row = model.get_input_embeddings().weight[new_id].detach().clone()
     first_pass = L.exposure_run(model, tok, new_id, init, [exposures[0]["text"]], val,
-                                L.ExposureConfig(epochs=run["best_epoch"], lr=5e-2))
+                                ExposureConfig(epochs=run["best_epoch"], lr=5e-2))
     assert torch.equal(first_pass["final_row"], best_row)
 
 
@@ -170,7 +170,7 @@ def test_deltas_and_seed_metrics():
             _run("intrans", "control", (-5, -6), (-4.95, -5.9))]
     assert S.run_deltas(runs[0]) == pytest.approx({"DO": 0.5, "PO": 1.0})
     table = score_table(runs)
-    m = seed_metrics(table, S.AnalysisConfig(n_boot=200), np.random.default_rng(0))
+    m = seed_metrics(table, AnalysisConfig(n_boot=200), np.random.default_rng(0))
     assert m["delta_do"] == pytest.approx((1.0 + 0.2) / 2) and m["delta_po"] == pytest.approx((0.4 + 0.1) / 2)
     assert m["control_on_po"] == pytest.approx(0.1) and m["control_on_do"] == pytest.approx(0.05)
     assert m["do_minus_control"] == pytest.approx(0.5) and m["po_minus_control"] == pytest.approx(0.2)

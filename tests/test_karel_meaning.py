@@ -11,7 +11,8 @@ from lmrepro.papers.karel_meaning import method as M
 from lmrepro.papers.karel_meaning.gen_programs import greedy_programs
 from lmrepro.papers.karel_meaning.probe import probe_accuracy
 from lmrepro.common.params import PretrainLMConfig
-from lmrepro.papers.karel_meaning.lm_data import LMConfig, batch_fn
+from lmrepro.papers.karel_meaning.lm_data import batch_fn
+from lmrepro.papers.karel_meaning.params import LMConfig
 
 ROW = {"id": 0, "size": 5, "walls": [], "program": ["move", "turn_right", "move", "turn_left"],
        "examples": [{"input": {"row": 2, "col": 2, "facing": 0, "markers": []},

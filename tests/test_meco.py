@@ -2,7 +2,8 @@
 import torch
 
 from lmrepro.common.tokenizers import build_word_tokenizer
-from lmrepro.papers.meco.data import SMALL_TEMPLATE, TEMPLATE_WORDS, batch_fn, domain_of, encode_doc, pack_rows
+from lmrepro.papers.meco.data import TEMPLATE_WORDS, batch_fn, domain_of, encode_doc, pack_rows
+from lmrepro.papers.meco.params import SMALL_TEMPLATE
 
 
 def tok():

@@ -202,7 +202,7 @@ def test_sampling_is_seeded(tiny_model):
 
 
 def test_bad_midtrain_config_is_rejected():
-    from lmrepro.papers.rmt.midtrain import ArmsConfig, MidtrainConfig, RunConfig
+    from lmrepro.papers.rmt.params import ArmsConfig, MidtrainConfig, RunConfig
 
     with pytest.raises(ValueError, match="group_size"):
         MidtrainConfig(group_size=1).check("midtrain")

@@ -9,11 +9,11 @@ from lmrepro.common import config as cfglib
 from lmrepro.common.models import build_model
 from lmrepro.common.tokenizers import build_word_tokenizer
 from lmrepro.common.train import TrainConfig, masked_lm_loss
-from lmrepro.papers.sami.evaluate import EvalConfig, win_rate
-from lmrepro.papers.sami.method import (PromptConfig, SamiConfig, decode, generate, make_objective, matrix_batch,
-                                        mean_logprobs, pair_batch, render_prompt, response_logprobs, sami_loss,
-                                        score_matrices, token_kl)
-from lmrepro.papers.sami.prep import PrepConfig, first_human_turn
+from lmrepro.papers.sami.evaluate import win_rate
+from lmrepro.papers.sami.method import (decode, generate, make_objective, matrix_batch, mean_logprobs, pair_batch,
+                                        render_prompt, response_logprobs, sami_loss, score_matrices, token_kl)
+from lmrepro.papers.sami.params import EvalConfig, PrepConfig, PromptConfig, SamiConfig
+from lmrepro.papers.sami.prep import first_human_turn
 from lmrepro.worlds import principles as W
 
 

@@ -11,7 +11,8 @@ from transformers import GPT2Config, GPT2LMHeadModel
 
 from lmrepro.papers.spt import method as M
 from lmrepro.papers.spt.evaluate import greedy_exact_match
-from lmrepro.papers.spt.arms import ArmsConfig, batch_fn
+from lmrepro.papers.spt.arms import batch_fn
+from lmrepro.papers.spt.params import ArmsConfig
 
 # the fact "ana lee is the doctor of red hill ." in its gold chunks
 CHUNKS = [["ana", "lee"], ["is"], ["the", "doctor", "of"], ["red", "hill"], ["."]]

@@ -7,10 +7,11 @@ import pytest
 import torch
 
 from lmrepro.papers.word_class.gdv import balanced_subset
-from lmrepro.papers.word_class.make_windows import WindowConfig, balanced_test, build_vocab, windows
+from lmrepro.papers.word_class.make_windows import balanced_test, build_vocab, windows
 from lmrepro.papers.word_class.measures import gdv, zscore_half
-from lmrepro.papers.word_class.model import MLPConfig, NextWordMLP, layer_names, load_mlp, save_mlp
-from lmrepro.papers.word_class.probe import ProbeConfig, probe_accuracy
+from lmrepro.papers.word_class.model import NextWordMLP, layer_names, load_mlp, save_mlp
+from lmrepro.papers.word_class.params import MLPConfig, ProbeConfig, WindowConfig
+from lmrepro.papers.word_class.probe import probe_accuracy
 
 
 def test_gdv_hand_built_1d():

@@ -2,12 +2,13 @@
 
 A paper's YAML has shared settings plus `scales: {ci, small, paper}` overlays. The resolved config for a scale is
 the shared part deep-merged with that scale's overlay. Method code never branches on the scale name; it reads
-typed dataclasses built from the resolved `params` section, and an unknown or mistyped key is an error that names
-the key.
+typed dataclasses built from the resolved `params` section: each paper's `Params` (lmrepro.papers.<slug>.params)
+has one field per section, and an unknown or mistyped key is an error that names the key.
 """
 from __future__ import annotations
 
 import dataclasses
+import importlib
 import types
 import typing
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any
 import yaml
 
 from lmrepro import REPO_ROOT
+from lmrepro.common.params import ModelSpec
 
 SCALES = ("ci", "small", "paper")
 SCHEMA_DIR = REPO_ROOT / "workflow" / "schemas"
@@ -110,6 +112,14 @@ def _coerce(value: Any, hint: Any, where: str) -> Any:
     origin = typing.get_origin(hint)
     if hint is Any:
         return value
+    if hint is ModelSpec:  # its keys are checked by check_model_keys, which needs transformers
+        from lmrepro.common.models import check_model_family
+
+        try:
+            check_model_family(value, where)
+        except ValueError as err:
+            raise ConfigError(str(err)) from err
+        return ModelSpec(value)
     if dataclasses.is_dataclass(hint):
         return from_dict(hint, value, where)
     if origin in (typing.Union, types.UnionType):
@@ -168,25 +178,46 @@ def from_dict(cls: type, data: dict | None, where: str = "params") -> Any:
     return obj
 
 
-def validate_params(slug: str, resolved: dict) -> None:
-    """Build every `params` section of a resolved paper config into the dataclass its paper declares
-    (`lmrepro.papers.<slug>.PARAMS`), so wrong keys, types and values fail before any job runs."""
-    import importlib
+def params_class(slug: str) -> type:
+    """`Params` of lmrepro.papers.<slug>.params: the paper's sections and their dataclasses (a light module)."""
+    return importlib.import_module(f"lmrepro.papers.{slug}.params").Params
 
-    registry = importlib.import_module(f"lmrepro.papers.{slug}").PARAMS
-    params = resolved.get("params", {})
-    unknown = sorted(set(params) - set(registry))
-    if unknown:
-        raise ConfigError(f"{slug}.params: unknown section(s) {', '.join(unknown)} (known: {', '.join(registry)})")
-    for section, target in registry.items():
-        where = f"{slug}.params.{section}"
-        if target == "model":
-            from lmrepro.common.models import check_model_spec
 
-            check_model_spec(params.get(section) or {}, where)
-            continue
-        module, name = target.split(":")
-        try:
-            from_dict(getattr(importlib.import_module(module), name), params.get(section), where)
-        except ValueError as err:  # a dataclass check() names its key
-            raise ConfigError(str(err)) from err
+def section_type(slug: str, section: str) -> type:
+    """The type of `params.<section>` in the paper's `Params`."""
+    hints = typing.get_type_hints(params_class(slug))
+    if section not in hints:
+        raise ConfigError(f"{slug}.params: unknown section {section!r} (known: {', '.join(hints)})")
+    return hints[section]
+
+
+def build_params(slug: str, resolved: dict) -> Any:
+    """The resolved config's `params` built into the paper's `Params`, so an unknown section or key, a wrong type
+    or a value its dataclass rejects fails, naming `<slug>.params.<section>.<key>`. Light (no torch): model
+    sections are checked for a known family only; `check_model_keys` checks the rest."""
+    try:
+        return from_dict(params_class(slug), resolved.get("params"), f"{slug}.params")
+    except ConfigError:
+        raise
+    except ValueError as err:  # a dataclass check() names its key
+        raise ConfigError(str(err)) from err
+
+
+def check_model_keys(slug: str, params: Any) -> None:
+    """Check every model section of a built `Params` against its transformers config class (this imports torch,
+    ~2-5 s, so the workflow does it once before the first job rather than whenever it parses the Snakefile)."""
+    from lmrepro.common.models import check_model_spec
+
+    for name, hint in typing.get_type_hints(type(params)).items():
+        if hint is ModelSpec:
+            try:
+                check_model_spec(getattr(params, name), f"{slug}.params.{name}")
+            except ValueError as err:
+                raise ConfigError(str(err)) from err
+
+
+def validate_params(slug: str, resolved: dict) -> Any:
+    """`build_params` and `check_model_keys`: every check of a paper's hyperparameters."""
+    params = build_params(slug, resolved)
+    check_model_keys(slug, params)
+    return params

@@ -39,13 +39,19 @@ def model_classes(family: str) -> tuple[type, type]:
     return getattr(config_module, config_name), getattr(module, model_name)
 
 
-def check_model_spec(spec: dict[str, Any], where: str = "model") -> None:
-    """Fail early, naming the key, on an unknown family or config key (imports only the config class)."""
+def check_model_family(spec: dict[str, Any], where: str = "model") -> None:
+    """Fail early on a spec that is not a mapping with a known `family` (imports nothing)."""
     if not isinstance(spec, dict) or "family" not in spec:
         raise ValueError(f"{where}: expected a mapping with a 'family' key, got {spec!r}")
+    if spec["family"] not in FAMILIES:
+        raise ValueError(f"{where}: unknown model.family {spec['family']!r} (known: {', '.join(FAMILIES)})")
+
+
+def check_model_spec(spec: dict[str, Any], where: str = "model") -> None:
+    """Fail early, naming the key, on an unknown family or config key (imports only the config class, but that
+    imports torch)."""
+    check_model_family(spec, where)
     family = spec["family"]
-    if family not in FAMILIES:
-        raise ValueError(f"{where}: unknown model.family {family!r} (known: {', '.join(FAMILIES)})")
     module_name, config_name, _ = FAMILIES[family]
     config_cls = getattr(importlib.import_module(module_name.replace("modeling_", "configuration_")), config_name)
     unknown = sorted(set(spec) - {"family", "attn_implementation"} - set(config_cls().to_dict()))

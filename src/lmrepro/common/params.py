@@ -1,7 +1,50 @@
-"""Typed hyperparameters shared by every paper; light (no torch), so configs are checked before any job runs."""
+"""Typed hyperparameters shared by every paper's params.py: the training loop's `TrainConfig` and `ModelSpec`, the
+type of a section that is a transformers model config.
+
+Each paper's `lmrepro.papers.<slug>.params.Params` has one field per `params` section of its config, typed by a
+dataclass. These modules stay light on purpose (dataclasses, typing and other params modules; no torch, no stage
+module): the workflow builds every paper's `Params` when it parses the Snakefile, so a wrong section, key or type
+fails even a dry run. train.py, which runs the loop, re-exports `TrainConfig`."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+
+@dataclass
+class TrainConfig:
+    steps: int = field(metadata={"help": "optimizer steps to run (absolute: a resumed run stops here too)"})
+    lr: float = field(metadata={"help": "peak learning rate"})
+    warmup_frac: float = 0.0
+    schedule: str = "cosine"  # cosine | constant | linear
+    schedule_steps: int | None = None  # horizon of the LR schedule; default `steps`
+    min_lr_ratio: float = 0.0
+    beta1: float = 0.9
+    beta2: float = 0.999
+    weight_decay: float = 0.0
+    grad_accum: int = 1
+    max_grad_norm: float | None = 1.0
+    log_every: int = 10
+    ckpt_every: int = 0
+    mixed_precision: str = "no"  # no | bf16 | fp16
+    optimizer: str = "adamw"  # adamw | rmsprop | sgd (momentum beta1)
+
+    def check(self, where: str) -> None:
+        if self.steps < 0:
+            raise ValueError(f"{where}.steps must be >= 0, got {self.steps}")
+        if self.lr <= 0:
+            raise ValueError(f"{where}.lr must be > 0, got {self.lr}")
+        if self.schedule not in ("cosine", "constant", "linear"):
+            raise ValueError(f"{where}.schedule must be cosine, constant or linear, got {self.schedule!r}")
+        if self.optimizer not in ("adamw", "rmsprop", "sgd"):
+            raise ValueError(f"{where}.optimizer must be adamw, rmsprop or sgd, got {self.optimizer!r}")
+        if self.grad_accum < 1:
+            raise ValueError(f"{where}.grad_accum must be >= 1, got {self.grad_accum}")
+
+
+class ModelSpec(dict):
+    """A model config mapping: `family` (a key of lmrepro.common.models.FAMILIES) plus that transformers config
+    class's keys. `from_dict` checks the family; `config.check_model_keys` the keys, against the config class (it
+    imports torch, so the workflow checks keys once before its first job, not whenever it parses)."""
 
 
 @dataclass

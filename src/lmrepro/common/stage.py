@@ -1,7 +1,7 @@
 """The entry point every stage module uses: arguments, resolved config, seeding, metrics.json, tracking.
 
     with Stage.from_argv("meco", "pretrain") as st:
-        cfg = st.params("pretrain", PretrainConfig)
+        cfg = st.params("pretrain", TrainConfig)  # or st.params("pretrain"): typed as meco's Params declares it
         ...
         st.log_metrics({"loss": 1.2}); st.log_curve("train/loss", step, value)
 
@@ -24,6 +24,7 @@ from typing import Any
 
 from lmrepro.common import config as cfglib
 from lmrepro.common import io, seeding, tracking
+from lmrepro.common.params import ModelSpec
 
 
 def _pairs(items: list[str], flag: str) -> dict[str, Path]:
@@ -78,11 +79,15 @@ class Stage:
         return cls(paper, stage, args.scale, args.seed, cfg, inputs, outputs, args.threads, variant)
 
     # -- config -----------------------------------------------------------------------------------------------
-    def params(self, section: str, cls: type) -> Any:
-        """The typed hyperparameters of one section of the paper config (`params.<section>`)."""
+    def params(self, section: str, cls: type | None = None) -> Any:
+        """The typed hyperparameters of one section of the paper config (`params.<section>`), typed as the paper's
+        `Params` declares it unless `cls` says otherwise; a section `Params` lacks is an error (it went unvalidated)."""
+        paper = self.cfg.get("paper", self.paper)
+        declared = cfglib.section_type(paper, section)  # raises for a section outside Params
+        cls = cls or declared
         data = self.cfg.get("params", {}).get(section)
-        where = f"{self.cfg.get('paper', self.paper)}.params.{section}"
-        if cls is dict:  # an untyped mapping passed through whole (e.g. a transformers model config)
+        where = f"{paper}.params.{section}"
+        if cls in (dict, ModelSpec):  # a mapping passed through whole (build_model checks a transformers config)
             if not isinstance(data, dict):
                 raise cfglib.ConfigError(f"{where}: expected a mapping, got {data!r}")
             self.used_params[section] = dict(data)

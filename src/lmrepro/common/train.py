@@ -20,45 +20,14 @@ import math
 import os
 import shutil
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 import torch
 
 from lmrepro.common.io import atomic_dir
+from lmrepro.common.params import TrainConfig
 from lmrepro.common.perf import flops_per_token
-
-
-@dataclass
-class TrainConfig:
-    steps: int = field(metadata={"help": "optimizer steps to run (absolute: a resumed run stops here too)"})
-    lr: float = field(metadata={"help": "peak learning rate"})
-    warmup_frac: float = 0.0
-    schedule: str = "cosine"  # cosine | constant | linear
-    schedule_steps: int | None = None  # horizon of the LR schedule; default `steps`
-    min_lr_ratio: float = 0.0
-    beta1: float = 0.9
-    beta2: float = 0.999
-    weight_decay: float = 0.0
-    grad_accum: int = 1
-    max_grad_norm: float | None = 1.0
-    log_every: int = 10
-    ckpt_every: int = 0
-    mixed_precision: str = "no"  # no | bf16 | fp16
-    optimizer: str = "adamw"  # adamw | rmsprop | sgd (momentum beta1)
-
-    def check(self, where: str) -> None:
-        if self.steps < 0:
-            raise ValueError(f"{where}.steps must be >= 0, got {self.steps}")
-        if self.lr <= 0:
-            raise ValueError(f"{where}.lr must be > 0, got {self.lr}")
-        if self.schedule not in ("cosine", "constant", "linear"):
-            raise ValueError(f"{where}.schedule must be cosine, constant or linear, got {self.schedule!r}")
-        if self.optimizer not in ("adamw", "rmsprop", "sgd"):
-            raise ValueError(f"{where}.optimizer must be adamw, rmsprop or sgd, got {self.optimizer!r}")
-        if self.grad_accum < 1:
-            raise ValueError(f"{where}.grad_accum must be >= 1, got {self.grad_accum}")
 
 
 def lr_lambda(cfg: TrainConfig) -> Callable[[int], float]:

@@ -10,28 +10,10 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass
 
 import torch
 
-PACING_SHAPES = ("linear", "quad", "root", "log", "exp", "step")
-
-
-@dataclass
-class Pacing:
-    shape: str = "linear"
-    start: float = 0.2  # f at t <= start_frac (vocab: fraction of ids; data: difficulty percentile)
-    start_frac: float = 0.1  # fraction of total steps where f starts rising
-    end_frac: float = 0.8  # fraction of total steps where f reaches 1.0
-    growth: float = 10.0  # curvature of log / exp shapes
-
-    def check(self, where: str) -> None:
-        if self.shape not in PACING_SHAPES:
-            raise ValueError(f"{where}.shape must be one of {PACING_SHAPES}, got {self.shape!r}")
-        if not 0.0 < self.start <= 1.0:
-            raise ValueError(f"{where}.start must be in (0, 1], got {self.start}")
-        if not 0.0 <= self.start_frac < self.end_frac <= 1.0:
-            raise ValueError(f"{where}: need 0 <= start_frac < end_frac <= 1, got {self.start_frac}, {self.end_frac}")
+from lmrepro.papers.climb.params import Pacing
 
 
 def pacing_value(p: Pacing, step: int, total_steps: int) -> float:

@@ -10,8 +10,8 @@ import json
 
 from lmrepro.common.models import load_model, load_tokenizer
 from lmrepro.common.stage import Stage
+from lmrepro.papers.climb.params import ARMS
 from lmrepro.papers.climb.pll import pair_accuracy
-from lmrepro.papers.climb.pretrain import ARMS
 
 CURRICULA = ("vocab_curr", "data_curr", "obj_curr")
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import dataclass, field
 
 from tokenizers import processors
 
@@ -22,22 +21,11 @@ from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
 from lmrepro.common.tokenizers import build_word_tokenizer
 from lmrepro.papers.climb.curricula import unigram_perplexity
+from lmrepro.papers.climb.params import CorpusConfig
 from lmrepro.worlds.grammar import CLASSES, GrammarConfig, build_grammar, load_text_corpus, sample_minimal_pairs, \
     sample_sentences
 
 MASK = "<mask>"
-
-
-@dataclass
-class CorpusConfig:
-    sources: list = field(default_factory=lambda: ["child", "dialogue", "written"])  # spoken first (source rank)
-    n_per_source: int = 4000  # spec: Small scale / World
-    n_pairs_per_phenomenon: int = 50  # spec: 6 phenomena x 50 pairs
-    hub_text_field: str = "text"
-
-    def check(self, where: str) -> None:
-        if self.n_per_source < 1 or self.n_pairs_per_phenomenon < 1:
-            raise ValueError(f"{where}: n_per_source and n_pairs_per_phenomenon must be >= 1")
 
 
 def frequency_tokenizer(rows: list[dict]):

@@ -12,7 +12,6 @@ the same architecture, the same steps, batch and sequence length.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 
 import torch
 
@@ -20,30 +19,9 @@ from lmrepro.common.models import build_model, load_tokenizer, n_params, save_mo
 from lmrepro.common.seeding import derive_seed, seed_everything
 from lmrepro.common.stage import Stage
 from lmrepro.common.train import TrainConfig, train
-from lmrepro.papers.climb.curricula import Pacing, curriculum_batch, map_to_unk, pacing_value, pos_mask, \
+from lmrepro.papers.climb.curricula import curriculum_batch, map_to_unk, pacing_value, pos_mask, \
     unk_type_share
-
-ARMS = ("baseline", "vocab_curr", "data_curr", "obj_curr", "default_cfg")
-
-
-@dataclass
-class RunConfig:
-    arm: str = "baseline"
-
-    def check(self, where: str) -> None:
-        if self.arm not in ARMS:
-            raise ValueError(f"{where}.arm must be one of {ARMS}, got {self.arm!r}")
-
-
-@dataclass
-class ClimbConfig:
-    batch_size: int = 64  # spec: Small scale / Training (paper: 128 x 128 tokens)
-    seq_len: int = 32  # paper: 128
-    mlm_probability: float = 0.15  # paper §3: 15% masking, 80/10/10
-    pos_classes: list = field(default_factory=lambda: ["NOUN", "VERB"])  # objective curriculum target classes
-    pos_p_target: float = 0.4  # CLIMB units/pos.py: masking probability of target-class tokens
-    pos_p_other: float = 0.15
-    mlm_start_frac: float = 0.2  # multitask variant: MLM unit active from 20% of training
+from lmrepro.papers.climb.params import ClimbConfig, Pacing, RunConfig
 
 
 def encode_corpus(data_dir, tokenizer, seq_len: int, pos_classes: list[str]):

@@ -10,17 +10,3 @@ Stages (rules/cross_dative.smk), per LM seed:
 Helpers: `learner.py` (the Learner: novel-token init, freezing, gradient masking, sentence scoring, exposure
 training; scoring tested against minicons in tests/test_cross_dative.py), `stats.py` (deltas, bootstrap, OLS).
 """
-
-
-# Config section -> the dataclass that types it. `onstart` builds every section, so a wrong key fails early.
-PARAMS = {
-    "world": "lmrepro.worlds.grammar:GrammarConfig",
-    "corpus": "lmrepro.papers.cross_dative.gen_corpus:CorpusConfig",
-    "pretrain_lm": "lmrepro.common.params:PretrainLMConfig",
-    "pretrain_data": "lmrepro.papers.cross_dative.pretrain_data:PretrainDataConfig",
-    "model": "model",
-    "pretrain": "lmrepro.common.train:TrainConfig",
-    "stimuli": "lmrepro.papers.cross_dative.gen_stimuli:StimuliConfig",
-    "exposure": "lmrepro.papers.cross_dative.learner:ExposureConfig",
-    "analysis": "lmrepro.papers.cross_dative.stats:AnalysisConfig",
-}

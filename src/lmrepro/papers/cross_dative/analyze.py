@@ -13,7 +13,8 @@ import pandas as pd
 from lmrepro.common.io import write_json
 from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
-from lmrepro.papers.cross_dative.stats import AnalysisConfig, bootstrap_diff, design, ols
+from lmrepro.papers.cross_dative.params import AnalysisConfig
+from lmrepro.papers.cross_dative.stats import bootstrap_diff, design, ols
 
 
 def pooled(tables: dict[int, pd.DataFrame], cfg: AnalysisConfig, rng: np.random.Generator) -> dict:

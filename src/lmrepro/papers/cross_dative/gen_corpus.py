@@ -13,22 +13,12 @@ postverbal argument is a pronoun and the second a full NP (harmonic alignment, s
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 
 from lmrepro.common.io import atomic_dir
 from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
+from lmrepro.papers.cross_dative.params import CorpusConfig
 from lmrepro.worlds.grammar import GrammarConfig, build_grammar, sample_sentences
-
-
-@dataclass
-class CorpusConfig:
-    n_sentences: int = 20000
-    source: str = "child"  # the grammar register
-
-    def check(self, where: str) -> None:
-        if self.n_sentences < 1:
-            raise ValueError(f"{where}.n_sentences must be >= 1")
 
 
 def world_grammar(world_cfg: GrammarConfig, seed: int):

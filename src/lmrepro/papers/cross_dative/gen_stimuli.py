@@ -21,40 +21,16 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass
 from pathlib import Path
 
 from lmrepro.common.io import atomic_dir, write_jsonl
 from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
 from lmrepro.papers.cross_dative.gen_corpus import world_grammar
+from lmrepro.papers.cross_dative.params import StimuliConfig
 from lmrepro.worlds.grammar import GrammarConfig, NPFeatures, Verb
 
 ROLE_ANIMATE = {"recipient": True, "theme": False}  # prototypical animacy
-
-
-@dataclass
-class StimuliConfig:
-    source: str = "world"  # world | repo (the official data/experiments files)
-    n_instances: int = 5  # spec: 5 lexical instances per condition
-    n_generalization: int = 40  # spec: 40 DO/PO pairs
-    n_validation: int = 10  # per construction
-    # generalization arguments: "balanced" alternates a pronoun recipient + noun theme and a noun recipient +
-    # pronoun theme, so that each construction's first postverbal argument is a pronoun in half the pairs;
-    # "nouns": short definite nouns only (then a noun-first exposure matches the generalization set on the surface)
-    generalization_args: str = "balanced"
-    novel_token: str = "[verb]"
-    repo_exposures: str = "data/experiments/final/givenness_template_1.jsonl"  # repo: relative to --in repo
-    repo_generalization: str = "data/experiments/generalization.jsonl"
-    repo_validation: str = "data/experiments/validation.json"
-
-    def check(self, where: str) -> None:
-        if self.generalization_args not in ("balanced", "nouns"):
-            raise ValueError(f"{where}.generalization_args must be 'balanced' or 'nouns'")
-        if self.source not in ("world", "repo"):
-            raise ValueError(f"{where}.source must be 'world' or 'repo', got {self.source!r}")
-        if min(self.n_instances, self.n_generalization, self.n_validation) < 1:
-            raise ValueError(f"{where}: n_instances, n_generalization, n_validation must be >= 1")
 
 
 def first_argument(frame: str) -> tuple[str, str]:

@@ -12,24 +12,9 @@
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import torch
 
-
-@dataclass
-class ExposureConfig:
-    novel_token: str = "[verb]"  # spec: Method; the official token is " [verb]" (leading space) for BPE
-    epochs: int = 30  # spec Small scale: 30 epochs (official script: up to 100)
-    lr: float = 1.0e-2  # spec Small scale: lr 1e-2 (paper grid {1e-3, 5e-3, 1e-2, 5e-2, 1e-1})
-    init_scale: float = 1.0e-5  # spec Method: N(mu, 1e-5 * Sigma)
-    batch_size: int = 64  # scoring batch (generalization / validation sentences)
-
-    def check(self, where: str) -> None:
-        if self.epochs < 1 or self.lr <= 0 or self.init_scale <= 0 or self.batch_size < 1:
-            raise ValueError(f"{where}: epochs, batch_size >= 1 and lr, init_scale > 0 required")
-        if not self.novel_token.strip():
-            raise ValueError(f"{where}.novel_token must be a non-empty token")
+from lmrepro.papers.cross_dative.params import ExposureConfig
 
 
 def gaussian_row(old_rows: torch.Tensor, scale: float, generator: torch.Generator) -> torch.Tensor:

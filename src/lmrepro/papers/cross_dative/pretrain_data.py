@@ -7,20 +7,10 @@ seeded uniform draw per step, trimmed to its longest sentence.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import torch
 
 from lmrepro.common.seeding import derive_seed
-
-
-@dataclass
-class PretrainDataConfig:
-    batch_size: int = 64  # spec Small scale: batch 64
-
-    def check(self, where: str) -> None:
-        if self.batch_size < 1:
-            raise ValueError(f"{where}.batch_size must be >= 1")
+from lmrepro.papers.cross_dative.params import PretrainDataConfig
 
 
 def sentence_batch(tokenizer, texts: list[str]) -> dict:

@@ -20,7 +20,8 @@ import pandas as pd
 from lmrepro.common.io import atomic_file, read_jsonl
 from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
-from lmrepro.papers.cross_dative.stats import AnalysisConfig, alternate, bootstrap_diff, design, ols, run_deltas
+from lmrepro.papers.cross_dative.params import AnalysisConfig
+from lmrepro.papers.cross_dative.stats import alternate, bootstrap_diff, design, ols, run_deltas
 
 
 def score_table(runs: list[dict]) -> pd.DataFrame:

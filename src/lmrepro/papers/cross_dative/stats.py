@@ -8,19 +8,7 @@
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
-
-
-@dataclass
-class AnalysisConfig:
-    n_boot: int = 2000  # bootstrap resamples for the DO->PO vs PO->DO asymmetry (spec A4)
-    ci: float = 0.95
-
-    def check(self, where: str) -> None:
-        if self.n_boot < 10 or not 0 < self.ci < 1:
-            raise ValueError(f"{where}: n_boot >= 10 and 0 < ci < 1 required")
 
 
 def alternate(exposure: str) -> str:

@@ -5,16 +5,3 @@ Stages (rules/karel_meaning.smk): gen_karel -> check_interpreter; gen_karel -> t
 training) -> gen_programs (generative accuracy per checkpoint) and probe (direction probes per checkpoint, true
 and alternative semantics) -> report (shared).
 """
-
-# Config section -> the dataclass that types it ("model": a transformers config mapping); built in onstart.
-PARAMS = {
-    "world": "lmrepro.worlds.programs:ProgramsConfig",
-    "data": "lmrepro.papers.karel_meaning.gen_karel:DataConfig",
-    "parity": "lmrepro.papers.karel_meaning.check_interpreter:ParityConfig",
-    "model": "model",
-    "train": "lmrepro.common.train:TrainConfig",
-    "pretrain_lm": "lmrepro.common.params:PretrainLMConfig",
-    "lm": "lmrepro.papers.karel_meaning.lm_data:LMConfig",
-    "generate": "lmrepro.papers.karel_meaning.gen_programs:GenerateConfig",
-    "probe": "lmrepro.papers.karel_meaning.probe:ProbeConfig",
-}

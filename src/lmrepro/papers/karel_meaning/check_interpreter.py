@@ -6,19 +6,9 @@ with walls and markers (spec DAG `check_interpreter`, acceptance A4).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from lmrepro.common.stage import Stage
+from lmrepro.papers.karel_meaning.params import ParityConfig
 from lmrepro.worlds.programs import ACTIONS, ProgramsConfig, generate, karel_package_final_state
-
-
-@dataclass
-class ParityConfig:
-    n_programs: int = 200       # spec A4: 200 random programs/grids
-    size: int = 5
-    wall_ratio: float = 0.15    # walls and markers so that blocked moves and empty picks occur
-    marker_ratio: float = 0.2
-    max_length: int = 12
 
 
 def main() -> None:

@@ -9,23 +9,11 @@ the specifications for generative accuracy), rows in the worlds.programs schema.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from lmrepro.common.io import atomic_dir, write_jsonl
 from lmrepro.common.stage import Stage
 from lmrepro.common.tokenizers import build_word_tokenizer
+from lmrepro.papers.karel_meaning.params import DataConfig
 from lmrepro.worlds.programs import ProgramsConfig, generate, vocabulary
-
-
-@dataclass
-class DataConfig:
-    n_lm_train: int = 20000    # programs the LM trains on (paper: 1M)
-    n_heldout: int = 2500      # spec: 2000 probe-train + 500 probe-test programs, never trained on
-    min_train_length: int = 1  # paper filters lengths 1-5 out of LM training
-
-    def check(self, where: str) -> None:
-        if self.n_lm_train < 1 or self.n_heldout < 10:
-            raise ValueError(f"{where}: need n_lm_train >= 1 and n_heldout >= 10")
 
 
 def main() -> None:

@@ -7,20 +7,13 @@ their outputs; syntax errors fail).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import torch
 
 from lmrepro.common.io import read_jsonl
 from lmrepro.common.models import load_model, load_tokenizer
 from lmrepro.common.stage import Stage
+from lmrepro.papers.karel_meaning.params import GenerateConfig
 from lmrepro.worlds.programs import render_spec, satisfies
-
-
-@dataclass
-class GenerateConfig:
-    n_specs: int = 500       # held-out specifications (the last rows of heldout.jsonl: the probe test side)
-    max_statements: int = 12
 
 
 def checkpoint_steps(ckpts) -> list[int]:

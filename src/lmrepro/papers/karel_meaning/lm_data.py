@@ -7,23 +7,13 @@ The loss covers every token (the paper trains a plain LM on the whole text) unle
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 
 import torch
 
 from lmrepro.common.io import read_jsonl
 from lmrepro.common.seeding import derive_seed
 from lmrepro.papers.karel_meaning.method import sequence_tokens
-
-
-@dataclass
-class LMConfig:
-    batch_size: int = 32                                    # spec (small): batch 32
-    loss_on: str = "all"                                    # all (paper) | program (PROG onwards)
-
-    def check(self, where: str) -> None:
-        if self.loss_on not in ("all", "program"):
-            raise ValueError(f"{where}.loss_on must be all or program, got {self.loss_on!r}")
+from lmrepro.papers.karel_meaning.params import LMConfig
 
 
 def encode(rows: list[dict], tokenizer) -> list[list[int]]:

@@ -13,8 +13,6 @@ probes (which can learn the semantics themselves: spec pitfall) run at the final
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import torch
 
@@ -25,16 +23,9 @@ from lmrepro.common.stage import Stage
 from lmrepro.papers.karel_meaning.gen_programs import checkpoint_steps
 from lmrepro.papers.karel_meaning.method import (direction_targets, fit_probe, sequence_tokens, spearman,
                                                  statement_positions)
+from lmrepro.papers.karel_meaning.params import ProbeConfig
 
 SEMANTICS = {"true": None, "opposite": "opposite", "perm": "perm"}
-
-
-@dataclass
-class ProbeConfig:
-    n_probe_train: int = 2000   # spec: 2000 train / 500 held-out programs
-    probe_seeds: int = 3        # at step 0 and the final checkpoint; one seed in between
-    layer: int = -1             # hidden_states index (-1: the last layer, after the final LayerNorm)
-    mlp_hidden: int = 256
 
 
 def hidden_states(model, tokenizer, rows: list[dict], layer: int, batch: int = 256) -> tuple[np.ndarray, np.ndarray]:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import torch
 
-SMALL_TEMPLATE = "URL: {domain} <nl2>"
+from lmrepro.papers.meco.params import SMALL_TEMPLATE
+
 TEMPLATE_WORDS = ["URL:", "<nl2>"]
 
 

@@ -11,7 +11,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
 import torch
 from safetensors.torch import load_file
@@ -20,14 +19,10 @@ from lmrepro.common.models import load_model, load_tokenizer
 from lmrepro.common.stage import Stage
 from lmrepro.common.train import masked_lm_loss
 from lmrepro.papers.meco.pack import PackConfig
+from lmrepro.papers.meco.params import EvalConfig
 from lmrepro.worlds.sources import CLOZE
 
 ARMS = ("baseline", "meco_stage1", "meco")
-
-
-@dataclass
-class EvalConfig:
-    batch_size: int = 256
 
 
 @torch.no_grad()

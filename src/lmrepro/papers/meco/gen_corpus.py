@@ -13,22 +13,16 @@ documents then come from the snapshot (same schema, no world.json) and the token
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 
 from lmrepro.common.io import atomic_dir
+from lmrepro.common.models import load_tokenizer
 from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
 from lmrepro.common.tokenizers import build_word_tokenizer
 from lmrepro.papers.meco.data import TEMPLATE_WORDS
-from lmrepro.common.models import load_tokenizer
+from lmrepro.papers.meco.params import CorpusConfig
 from lmrepro.worlds.sources import SourcesWorldConfig, build_world, load_web_docs, sample_docs
-
-
-@dataclass
-class CorpusConfig:
-    n_stage1_docs: int = 12800  # 400 steps x batch 32: one pass (spec: Small scale / Training)
-    n_cooldown_docs: int = 1280  # fresh docs for the 10% cooldown (paper: a separate 16B-token set)
-    n_heldout_docs: int = 512
 
 
 def main() -> None:

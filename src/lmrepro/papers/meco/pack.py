@@ -6,28 +6,13 @@ template, loss-masked), `cooldown` (the fresh cooldown docs, no URL) or `heldout
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from safetensors.torch import save_file
 
 from lmrepro.common.io import atomic_file, read_jsonl
 from lmrepro.common.models import load_tokenizer
 from lmrepro.common.stage import Stage
-from lmrepro.papers.meco.data import SMALL_TEMPLATE, pack_rows
-
-ARMS = {"plain": ("stage1", False), "meco": ("stage1", True), "cooldown": ("cooldown", False),
-        "heldout": ("heldout", False)}
-
-
-@dataclass
-class PackConfig:
-    arm: str = "plain"
-    max_len: int = 64  # context length (spec: Small scale / Model, ctx 64)
-    template: str = SMALL_TEMPLATE  # paper §2: "URL: {domain}\n\n" (word-level stand-in at small)
-
-    def check(self, where: str) -> None:
-        if self.arm not in ARMS:
-            raise ValueError(f"{where}.arm must be one of {', '.join(ARMS)}, got {self.arm!r}")
+from lmrepro.papers.meco.data import pack_rows
+from lmrepro.papers.meco.params import ARMS, PackConfig
 
 
 def main() -> None:

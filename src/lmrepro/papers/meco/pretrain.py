@@ -10,8 +10,6 @@ scheduler state so the cooldown resumes rather than restarts.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from safetensors.torch import load_file
 
 from lmrepro.common.models import build_model, load_tokenizer, n_params
@@ -19,25 +17,7 @@ from lmrepro.common.seeding import derive_seed, seed_everything
 from lmrepro.common.stage import Stage
 from lmrepro.common.train import TrainConfig, causal_lm_loss, train
 from lmrepro.papers.meco.data import batch_fn
-
-
-@dataclass
-class MecoConfig:
-    cooldown_frac: float = 0.1  # paper §3: cooldown on the last 10% of tokens (resume at step 36k of 40k)
-    batch_size: int = 32  # spec: 32 x 64 tokens (paper: 512 x 8192)
-
-    def check(self, where: str) -> None:
-        if not 0.0 < self.cooldown_frac < 1.0:
-            raise ValueError(f"{where}.cooldown_frac must be in (0, 1), got {self.cooldown_frac}")
-
-
-@dataclass
-class RunConfig:
-    arm: str = "baseline"  # baseline | meco_stage1
-
-    def check(self, where: str) -> None:
-        if self.arm not in ("baseline", "meco_stage1"):
-            raise ValueError(f"{where}.arm must be baseline or meco_stage1, got {self.arm!r}")
+from lmrepro.papers.meco.params import MecoConfig, RunConfig
 
 
 def main() -> None:

@@ -8,24 +8,3 @@ evaluate (reasoned next-token accuracy per gold class and entropy bin, think len
 forced NTP loss) -> report (shared). The method's pieces (reward, budget, curriculum, GRPO, dual loss) are in
 `method.py`; the RL loop is `midtrain.py`.
 """
-
-
-# Config section -> the dataclass that types it ("model": a transformers config mapping). `onstart` builds every
-# section from the resolved config, so a wrong key or type fails the workflow before any job runs.
-PARAMS = {
-    "world": "lmrepro.worlds.arithmetic:ArithmeticWorldConfig",
-    "corpus": "lmrepro.papers.rmt.gen_corpus:CorpusConfig",
-    "proxy_model": "model",
-    "proxy_train": "lmrepro.common.train:TrainConfig",
-    "entropy": "lmrepro.papers.rmt.score_entropy:EntropyConfig",
-    "model": "model",
-    "pretrain_lm": "lmrepro.common.params:PretrainLMConfig",
-    "proxy_lm": "lmrepro.common.params:PretrainLMConfig",
-    "base": "lmrepro.papers.rmt.pretrain_data:BaseConfig",
-    "pretrain": "lmrepro.common.train:TrainConfig",
-    "midtrain": "lmrepro.papers.rmt.midtrain:MidtrainConfig",
-    "midtrain_train": "lmrepro.common.train:TrainConfig",
-    "run": "lmrepro.papers.rmt.midtrain:RunConfig",
-    "arms": "lmrepro.papers.rmt.midtrain:ArmsConfig",
-    "evaluate": "lmrepro.papers.rmt.evaluate:EvalConfig",
-}

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import random
 import statistics
-from dataclasses import dataclass, field
 
 import torch
 
@@ -27,16 +26,9 @@ from lmrepro.common.models import load_model, load_tokenizer
 from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
 from lmrepro.papers.rmt.data import doc_rows, format_ids, prompt
-from lmrepro.papers.rmt.method import BIN_NAMES, prefix_match_reward, sample_completions
-from lmrepro.papers.rmt.midtrain import ArmsConfig, MidtrainConfig
+from lmrepro.papers.rmt.method import prefix_match_reward, sample_completions
+from lmrepro.papers.rmt.params import BIN_NAMES, ArmsConfig, EvalConfig, MidtrainConfig
 from lmrepro.worlds.arithmetic import parse_completion
-
-
-@dataclass
-class EvalConfig:
-    n_sum_docs: int = field(default=128, metadata={"help": "held-out docs whose every sum digit is evaluated"})
-    n_uniform: int = field(default=512, metadata={"help": "uniformly drawn held-out positions (acc_all, bins)"})
-    batch_size: int = 1024
 
 
 @torch.no_grad()

@@ -12,21 +12,15 @@ the policy's tokenizer gets the format delimiters <think> </think> <ans> as toke
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 
 from lmrepro.common.io import atomic_dir
 from lmrepro.common.models import load_tokenizer
 from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
+from lmrepro.papers.rmt.params import CorpusConfig
 from lmrepro.worlds.arithmetic import (ANS, END_THINK, THINK, ArithmeticWorldConfig, build_tokenizer,
                                        load_paper_docs, sample_docs, sample_traces, to_jsonl)
-
-
-@dataclass
-class CorpusConfig:
-    n_docs: int = field(default=2000, metadata={"help": "mid-training documents (RL contexts + NTP rows)"})
-    n_heldout_docs: int = field(default=128, metadata={"help": "held-out documents for evaluation"})
-    n_traces: int = field(default=4000, metadata={"help": "SFT traces (spec: 1-2 useful sums + 0-6 repeats)"})
 
 
 def main() -> None:

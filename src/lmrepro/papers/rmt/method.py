@@ -21,8 +21,6 @@ import math
 import torch
 import torch.nn.functional as F
 
-BIN_NAMES = ("trivial", "easy", "medium", "hard")
-
 
 # -- token difficulty --------------------------------------------------------------------------------------------
 def topk_entropy(logits: torch.Tensor, k: int) -> torch.Tensor:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import statistics
-from dataclasses import dataclass, field
 
 import torch
 
@@ -29,68 +28,8 @@ from lmrepro.common.train import TrainConfig, train
 from lmrepro.papers.rmt.data import doc_rows, format_ids, prompt
 from lmrepro.papers.rmt.method import (completion_logprobs, curriculum_probs, group_advantages, grpo_loss,
                                        ntp_loss, prefix_match_reward, rmt_reward, sample_completions, token_budget)
+from lmrepro.papers.rmt.params import ARMS, MidtrainConfig, RunConfig
 from lmrepro.worlds.arithmetic import parse_completion
-
-# arm -> (RL on, token budget + length reward, curriculum, dual NTP term, RL bins: "rpt_bins" | "curriculum_bins").
-# Without the curriculum, positions are uniform over the arm's bins' positions.
-ARMS = {
-    "ntp": (False, False, False, True, None),
-    "rpt": (True, False, False, False, "rpt_bins"),
-    "rmt": (True, True, True, True, "curriculum_bins"),
-    "rmt_no_ntp": (True, True, True, False, "curriculum_bins"),
-    "rmt_no_budget": (True, False, True, True, "curriculum_bins"),
-    "rmt_no_curr": (True, True, False, True, "curriculum_bins"),
-}
-
-
-@dataclass
-class MidtrainConfig:
-    n_contexts: int = field(default=16, metadata={"help": "spec small: 16 contexts per step (RPT: 256)"})
-    group_size: int = field(default=4, metadata={"help": "G rollouts per context (spec small: 4; RPT: 8)"})
-    max_new_tokens: int = field(default=12, metadata={"help": "generated-token cap (spec small: 12; RPT: 8k)"})
-    temperature: float = field(default=0.8, metadata={"help": "RPT: rollouts sampled at T = 0.8"})
-    clip_eps: float = field(default=0.2, metadata={"help": "PPO-clip epsilon"})
-    adv_eps: float = field(default=1e-4, metadata={"help": "A = (r - mean) / (std + eps); trl's eps"})
-    b0: float = field(default=8.0, metadata={"help": "RMT budget B_0 (think tokens)"})
-    b_min: float = field(default=2.0, metadata={"help": "RMT budget floor B_min"})
-    gamma: float = field(default=0.5, metadata={"help": "RMT budget decay factor gamma"})
-    k: float = field(default=2.0, metadata={"help": "RMT budget shape exponent k"})
-    lambda_len: float = field(default=0.5, metadata={"help": "weight of the gated length reward"})
-    lambda_ntp: float = field(default=1.0, metadata={"help": "weight of the dual NTP term"})
-    sigma: float = field(default=0.75, metadata={"help": "curriculum width in bins"})
-    rpt_bins: list[int] = field(default_factory=lambda: [2, 3], metadata={"help": "RPT: medium + hard"})
-    curriculum_bins: list[int] = field(default_factory=lambda: [1, 2, 3],
-                                       metadata={"help": "RMT: easy -> hard (trivial tokens only in the NTP term)"})
-    max_len: int = 512  # document tokens kept per row (prompt = a prefix of it)
-
-    def check(self, where: str) -> None:
-        if self.group_size < 2:
-            raise ValueError(f"{where}.group_size must be >= 2 (a group-normalised advantage needs two)")
-        if not 0 < self.gamma < 1 or self.b_min <= 0 or self.b0 < self.b_min:
-            raise ValueError(f"{where}: need 0 < gamma < 1 and 0 < b_min <= b0")
-        if not self.rpt_bins or not self.curriculum_bins:
-            raise ValueError(f"{where}: rpt_bins and curriculum_bins must not be empty")
-
-
-@dataclass
-class RunConfig:
-    arm: str = "rmt"
-
-    def check(self, where: str) -> None:
-        if self.arm not in ARMS:
-            raise ValueError(f"{where}.arm must be one of {', '.join(ARMS)}, got {self.arm!r}")
-
-
-@dataclass
-class ArmsConfig:
-    run: list[str] = field(default_factory=lambda: ["ntp", "rpt", "rmt"],
-                           metadata={"help": "arms to mid-train and evaluate (ablations in the paper-lite list)"})
-
-    def check(self, where: str) -> None:
-        unknown = sorted(set(self.run) - set(ARMS))
-        if unknown or not {"rpt", "rmt"} <= set(self.run):
-            raise ValueError(f"{where}.run must include rpt and rmt and only known arms ({', '.join(ARMS)}); "
-                             f"unknown: {unknown}")
 
 
 def spearman(values: list[float]) -> float:

@@ -9,19 +9,12 @@
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import torch
 
 from lmrepro.common.io import read_jsonl
 from lmrepro.common.seeding import derive_seed
 from lmrepro.papers.rmt.data import doc_rows, encode
-
-
-@dataclass
-class BaseConfig:
-    batch_docs: int = field(default=32, metadata={"help": "spec: batch 64 = 32 documents + 32 traces"})
-    batch_traces: int = 32
+from lmrepro.papers.rmt.params import BaseConfig
 
 
 def trace_rows(tokenizer, traces: list[dict]) -> dict[str, torch.Tensor]:

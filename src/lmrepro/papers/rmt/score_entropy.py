@@ -12,7 +12,6 @@ the policy (spec: Pitfalls).
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass, field
 
 import torch
 
@@ -20,20 +19,8 @@ from lmrepro.common.io import atomic_file, read_jsonl
 from lmrepro.common.models import load_model, load_tokenizer
 from lmrepro.common.stage import Stage
 from lmrepro.papers.rmt.data import doc_rows
-from lmrepro.papers.rmt.method import BIN_NAMES, entropy_bins, topk_entropy
-
-
-@dataclass
-class EntropyConfig:
-    top_k: int = field(default=16, metadata={"help": "RPT: entropy over the proxy's top-16 tokens"})
-    bin_edges: list[float] = field(default_factory=lambda: [0.5, 1.0, 1.5],
-                                   metadata={"help": "RPT: easy/medium/hard above H = 0.5 / 1.0 / 1.5"})
-    batch_size: int = 256
-    max_len: int = 512  # tokens per document row (paper scale: long solutions are truncated)
-
-    def check(self, where: str) -> None:
-        if len(self.bin_edges) != len(BIN_NAMES) - 1 or sorted(self.bin_edges) != self.bin_edges:
-            raise ValueError(f"{where}.bin_edges must be {len(BIN_NAMES) - 1} increasing cuts, got {self.bin_edges}")
+from lmrepro.papers.rmt.method import entropy_bins, topk_entropy
+from lmrepro.papers.rmt.params import BIN_NAMES, EntropyConfig
 
 
 @torch.no_grad()

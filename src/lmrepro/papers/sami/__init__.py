@@ -13,19 +13,3 @@ iterates on its own samples like SAMI. Paper scale: prep reads single-turn Anthr
 configured constitutions; the GPT-4 judge of the paper's evaluation is not implemented (evaluate uses the
 world's checkers and needs the world).
 """
-
-
-# Config section -> the dataclass that types it ("model": a transformers config mapping). `onstart` builds every
-# section from the resolved config, so a wrong key or type fails the workflow before any job runs.
-PARAMS = {
-    "world": "lmrepro.worlds.principles:PrinciplesWorldConfig",
-    "prep": "lmrepro.papers.sami.prep:PrepConfig",
-    "prompt": "lmrepro.papers.sami.method:PromptConfig",
-    "pretrain_lm": "lmrepro.common.params:PretrainLMConfig",
-    "base": "lmrepro.papers.sami.pretrain_data:BaseConfig",
-    "model": "model",
-    "pretrain": "lmrepro.common.train:TrainConfig",
-    "sami": "lmrepro.papers.sami.method:SamiConfig",
-    "sami_train": "lmrepro.common.train:TrainConfig",
-    "evaluate": "lmrepro.papers.sami.evaluate:EvalConfig",
-}

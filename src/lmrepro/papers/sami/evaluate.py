@@ -17,7 +17,6 @@ never trained on), each under every train constitution and, separately, the 2 he
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass
 
 import torch
 
@@ -27,14 +26,8 @@ from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
 from lmrepro.papers.sami.method import (PromptConfig, SamiConfig, decode, generate, matrix_batch, prompt_ids,
                                         render_prompt, score_matrices)
+from lmrepro.papers.sami.params import EvalConfig
 from lmrepro.worlds.principles import PRINCIPLE_NAMES, PrinciplesWorld, check
-
-
-@dataclass
-class EvalConfig:
-    n_ident_queries: int = 50  # held-out queries for the identification accuracy (x 6 x 6 scored pairs)
-    gen_batch: int = 1024
-    score_queries: int = 16  # queries per scoring forward pass
 
 
 def win_rate(a: list[float], b: list[float]) -> float:

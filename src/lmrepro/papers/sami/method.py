@@ -17,40 +17,13 @@ from __future__ import annotations
 
 import copy
 import random
-from dataclasses import dataclass, field
 from typing import Callable
 
 import torch
 import torch.nn.functional as F
 
 from lmrepro.common.seeding import derive_seed
-
-
-@dataclass
-class SamiConfig:
-    iterations: int = field(default=3, metadata={"help": "paper §3: 3 SAMI iterations"})
-    queries_per_step: int = field(default=4, metadata={"help": "spec: 4 queries (4 CxC matrices) per step; "
-                                                                "paper: 1 query x grad-accum 16"})
-    n_constitutions: int = field(default=4, metadata={"help": "C: spec 4 distinct train constitutions per query "
-                                                              "(paper TL;DR config: 2)"})
-    temperature: float = field(default=1.0, metadata={"help": "spec: sampling temperature 1.0 for data "
-                                                             "generation (paper repo: greedy)"})
-    max_new_tokens: int = field(default=28, metadata={"help": "paper repo: 350 new tokens"})
-    oversample: float = field(default=3.0, metadata={"help": "queries generated per query kept, to allow for "
-                                                           "the filter (malformed / identical responses)"})
-    drop_malformed: bool = field(default=True, metadata={"help": "repo: drop items with a malformed response "
-                                                                 "(no EOS, or outside the format/grammar)"})
-    drop_duplicates: bool = field(default=True, metadata={"help": "repo: drop items whose responses are not "
-                                                                  "distinct across constitutions"})
-    gen_batch: int = 512
-    beta: float = field(default=0.0, metadata={"help": "paper §2: weight of the token KL to pi_ref; the released "
-                                                       "config uses 0 (small scale: 1.0, see the config notes)"})
-
-    def check(self, where: str) -> None:
-        if self.n_constitutions < 2:
-            raise ValueError(f"{where}.n_constitutions must be >= 2 (a contrast needs two)")
-        if self.beta < 0:
-            raise ValueError(f"{where}.beta must be >= 0")
+from lmrepro.papers.sami.params import PromptConfig, SamiConfig
 
 
 # -- text <-> ids ----------------------------------------------------------------------------------------------
@@ -66,14 +39,6 @@ def decode(tokenizer, ids: list[int]) -> str:
 
 def prompt_ids(tokenizer, text: str) -> list[int]:
     return [tokenizer.bos_token_id] + encode(tokenizer, text)
-
-
-@dataclass
-class PromptConfig:
-    """How a constitution and a query become a prompt (paper App.: numbered principles, then the query)."""
-    header: str = "constitution :"
-    item: str = "{n} {principle} ."
-    query: str = "query : {query} answer :"
 
 
 def render_prompt(pcfg: PromptConfig, principles: list[str] | None, query: str,

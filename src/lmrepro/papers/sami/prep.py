@@ -18,28 +18,14 @@ from __future__ import annotations
 import gzip
 import json
 import random
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from lmrepro.common.io import atomic_dir
 from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
 from lmrepro.papers.sami.method import PromptConfig, render_prompt
+from lmrepro.papers.sami.params import PrepConfig
 from lmrepro.worlds import principles as W
-
-
-@dataclass
-class PrepConfig:
-    source: str = field(default="world", metadata={"help": "world (small scale) | hh_rlhf (paper §4.1)"})
-    n_corpus_rows: int = field(default=12800, metadata={"help": "spec: pretrain 400 steps x batch 32"})
-    n_train_queries: int = field(default=120, metadata={"help": "entities whose queries SAMI trains on"})
-    n_test_queries: int = field(default=200, metadata={"help": "spec: 200 held-out queries"})
-    constitutions: list[dict] = field(default_factory=list, metadata={
-        "help": "hh_rlhf only: [{principles: [...], split: train|heldout}] (paper: written by claude-opus)"})
-
-    def check(self, where: str) -> None:
-        if self.source not in ("world", "hh_rlhf"):
-            raise ValueError(f"{where}.source must be world or hh_rlhf, got {self.source!r}")
 
 
 def from_world(cfg: PrepConfig, wcfg: W.PrinciplesWorldConfig, pcfg: PromptConfig, seed: int, tmp: Path) -> dict:

@@ -8,18 +8,12 @@ nothing to learn. Batches are shuffled passes over the corpus. Shared by every s
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import torch
 
 from lmrepro.common.io import read_jsonl
 from lmrepro.common.seeding import derive_seed
 from lmrepro.papers.sami.method import encode, pair_batch, prompt_ids
-
-
-@dataclass
-class BaseConfig:
-    batch_size: int = field(default=32, metadata={"help": "spec Small scale: batch 32"})
+from lmrepro.papers.sami.params import BaseConfig
 
 
 def pretrain_batches(st, tokenizer):

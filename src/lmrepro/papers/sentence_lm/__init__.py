@@ -9,21 +9,3 @@ SentenceLens) -> report (shared). Method pieces: `method.py`.
 
 Small-scale departures from the spec (details: config/papers/sentence_lm.yaml, scales.small.notes).
 """
-
-
-# Config section -> the dataclass that types it ("model": a transformers config mapping). `onstart` builds every
-# section from the resolved config, so a wrong key or type fails the workflow before any job runs.
-PARAMS = {
-    "world": "lmrepro.worlds.reasoning:StateTrackConfig",
-    "data": "lmrepro.papers.sentence_lm.gen_tasks:DataConfig",
-    "model": "model",
-    "sft": "lmrepro.papers.sentence_lm.sft:SftConfig",
-    "train_cot": "lmrepro.common.train:TrainConfig",
-    "train_nocot": "lmrepro.common.train:TrainConfig",
-    "emb": "lmrepro.papers.sentence_lm.train_emb:EmbConfig",
-    "train_emb": "lmrepro.common.train:TrainConfig",
-    "latent": "lmrepro.papers.sentence_lm.train_latent:LatentConfig",
-    "train_latent": "lmrepro.common.train:TrainConfig",
-    "evaluate": "lmrepro.papers.sentence_lm.evaluate:EvalConfig",
-    "arms": "lmrepro.papers.sentence_lm.evaluate:ArmsConfig",
-}

@@ -15,7 +15,6 @@ world's gold intermediate state; accuracy by chain length shows the continuous-m
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass, field
 
 import torch
 
@@ -25,27 +24,8 @@ from lmrepro.common.stage import Stage
 from lmrepro.papers.sentence_lm.method import (LatentModel, SentenceCodec, cot_positions, encode_row, exact_match,
                                                flops_per_position, generate, latent_infer, load_with_heads,
                                                parse_answer, special_ids)
+from lmrepro.papers.sentence_lm.params import EvalConfig
 from lmrepro.worlds.reasoning import parse_step, read_jsonl
-
-
-@dataclass
-class ArmsConfig:
-    semantic_seeds: int = field(default=1, metadata={
-        "help": "how many seeds (from the base seed) also run the semantic arm (spec Small scale: 1); read by the rules"})
-
-    def check(self, where: str) -> None:
-        if self.semantic_seeds < 0:
-            raise ValueError(f"{where}.semantic_seeds must be >= 0")
-
-
-@dataclass
-class EvalConfig:
-    n_test: int = field(default=500, metadata={"help": "spec Metrics: 500 test problems"})
-    batch_size: int = field(default=250)
-    max_new_tokens: int = field(default=48, metadata={"help": "CoT/no-CoT generation budget (tokens)"})
-    max_latents: int = field(default=8, metadata={"help": "latent steps before a forced stop"})
-    max_sentence_tokens: int = field(default=8, metadata={"help": "D's budget per decoded sentence"})
-    n_traces: int = field(default=20, metadata={"help": "SentenceLens traces written to traces.json"})
 
 
 def mean(values) -> float:

@@ -14,28 +14,14 @@ Output directory: train.jsonl, val.jsonl, test.jsonl (schema: lmrepro.worlds.rea
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 
 from lmrepro.common.io import atomic_dir
 from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
+from lmrepro.papers.sentence_lm.params import DataConfig
 from lmrepro.worlds import reasoning as R
 
 SPLITS = ("train", "val", "test")
-
-
-@dataclass
-class DataConfig:
-    source: str = field(default="world", metadata={"help": "world (small/ci) | gsm8k (paper: GSM8K-Aug, §4)"})
-    n_train: int = field(default=8000, metadata={"help": "training problems"})
-    n_val: int = field(default=200)
-    n_test: int = field(default=500, metadata={"help": "spec Metrics: exact match on 500 test problems"})
-
-    def check(self, where: str) -> None:
-        if self.source not in ("world", "gsm8k"):
-            raise ValueError(f"{where}.source must be world or gsm8k, got {self.source!r}")
-        if min(self.n_train, self.n_val, self.n_test) < 1:
-            raise ValueError(f"{where}: n_train, n_val and n_test must be >= 1")
 
 
 def from_world(cfg: DataConfig, wcfg: R.StateTrackConfig, seed: int) -> tuple[dict, object]:

@@ -11,8 +11,6 @@ every later stage starts from (spec DAG). nocot: [bos] q "answer a ." [eos], sta
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import torch
 
 from lmrepro.common.models import build_model, load_model, load_tokenizer, n_params, save_model
@@ -20,17 +18,8 @@ from lmrepro.common.seeding import derive_seed, seed_everything
 from lmrepro.common.stage import Stage
 from lmrepro.common.train import TrainConfig, causal_lm_loss, train
 from lmrepro.papers.sentence_lm.method import encode_row, pad_sft, sft_example, special_ids
+from lmrepro.papers.sentence_lm.params import SftConfig
 from lmrepro.worlds.reasoning import read_jsonl
-
-
-@dataclass
-class SftConfig:
-    arm: str = field(default="cot", metadata={"help": "cot (token CoT, Table 1 'CoT') | nocot ('No-CoT')"})
-    batch_size: int = field(default=32)
-
-    def check(self, where: str) -> None:
-        if self.arm not in ("cot", "nocot"):
-            raise ValueError(f"{where}.arm must be cot or nocot, got {self.arm!r}")
 
 
 def main() -> None:

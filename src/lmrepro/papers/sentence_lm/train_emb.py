@@ -11,8 +11,6 @@ stage E and D are frozen. Metrics: validation reconstruction exact match of whol
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import torch
 
 from lmrepro.common.models import load_model, load_tokenizer
@@ -20,18 +18,8 @@ from lmrepro.common.seeding import derive_seed, seed_everything
 from lmrepro.common.stage import Stage
 from lmrepro.common.train import TrainConfig, train
 from lmrepro.papers.sentence_lm.method import SentenceCodec, encode_row, save_with_heads, special_ids
+from lmrepro.papers.sentence_lm.params import EmbConfig
 from lmrepro.worlds.reasoning import read_jsonl
-
-
-@dataclass
-class EmbConfig:
-    arm: str = field(default="ctx", metadata={"help": "ctx (contextual, next-sentence) | sem (semantic, autoencoding)"})
-    batch_size: int = field(default=32, metadata={"help": "problems per step"})
-    n_eval: int = field(default=200, metadata={"help": "validation problems for the reconstruction check"})
-
-    def check(self, where: str) -> None:
-        if self.arm not in ("ctx", "sem"):
-            raise ValueError(f"{where}.arm must be ctx or sem, got {self.arm!r}")
 
 
 @torch.no_grad()

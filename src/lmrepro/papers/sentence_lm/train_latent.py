@@ -13,8 +13,6 @@ vectors during training.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import torch
 
 from lmrepro.common.models import load_model, load_tokenizer
@@ -23,32 +21,8 @@ from lmrepro.common.stage import Stage
 from lmrepro.common.train import TrainConfig, train
 from lmrepro.papers.sentence_lm.method import (LatentModel, SentenceCodec, encode_row, latent_loss, load_with_heads,
                                                save_with_heads, special_ids)
+from lmrepro.papers.sentence_lm.params import LatentConfig
 from lmrepro.worlds.reasoning import read_jsonl
-
-
-@dataclass
-class LatentConfig:
-    arm: str = field(default="ctx", metadata={"help": "ctx | sem: which frozen embedding space M reasons in"})
-    init_from: str = field(default="cot", metadata={
-        "help": "cot (spec DAG: M starts from the CoT model) | emb (from the trained E/D weights; read by the rule)"})
-    batch_size: int = field(default=32, metadata={"help": "problems per step"})
-    mse_weight: float = field(default=1.0, metadata={
-        "help": "auxiliary regression to the gold h_t (spec: optional, verify which the paper uses)"})
-    stop_weight: float = field(default=1.0, metadata={"help": "stop classifier BCE (autoreg_ctx_w_classifier)"})
-    input_noise: float = field(default=0.0, metadata={"help": "std of noise on gold input vectors, x their RMS"})
-    self_feed: float = field(default=0.0, metadata={
-        "help": "exposure bias (spec pitfall): probability that an input vector is M's own detached prediction "
-                "from a first teacher-forced pass (scheduled sampling); the loss averages both passes"})
-
-    def check(self, where: str) -> None:
-        if self.arm not in ("ctx", "sem"):
-            raise ValueError(f"{where}.arm must be ctx or sem, got {self.arm!r}")
-        if self.init_from not in ("cot", "emb"):
-            raise ValueError(f"{where}.init_from must be cot or emb, got {self.init_from!r}")
-        if min(self.mse_weight, self.stop_weight, self.input_noise) < 0:
-            raise ValueError(f"{where}: mse_weight, stop_weight and input_noise must be >= 0")
-        if not 0.0 <= self.self_feed <= 1.0:
-            raise ValueError(f"{where}.self_feed must be in [0, 1], got {self.self_feed}")
 
 
 def main() -> None:

@@ -12,41 +12,13 @@ sees the same facts in the same order.
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 
 import torch
 
 from lmrepro.common.io import read_jsonl
 from lmrepro.common.seeding import derive_seed
 from lmrepro.papers.spt.method import random_chunks, spt_sequence, token_reversal
-
-ARMS = ("standard", "tokrev", "spt", "spt_random")
-
-
-@dataclass
-class ArmsConfig:
-    run: tuple[str, ...] = ARMS
-    spt_probs: tuple[float, float, float] = (1 / 3, 1 / 3, 1 / 3)  # paper: "with a certain probability"
-    tokrev_p: float = 0.5  # spec: half of the examples reversed
-    batch_size: int = 64
-
-    def check(self, where: str) -> None:
-        unknown = set(self.run) - set(ARMS)
-        if unknown or not self.run:
-            raise ValueError(f"{where}.run must be a non-empty subset of {ARMS}, got {self.run}")
-        if len(self.spt_probs) != 3 or min(self.spt_probs) < 0 or sum(self.spt_probs) <= 0:
-            raise ValueError(f"{where}.spt_probs must be 3 non-negative weights (original, reversed, permuted)")
-        if not 0.0 <= self.tokrev_p <= 1.0:
-            raise ValueError(f"{where}.tokrev_p must be in [0, 1], got {self.tokrev_p}")
-
-
-@dataclass
-class RunConfig:
-    arm: str = "standard"
-
-    def check(self, where: str) -> None:
-        if self.arm not in ARMS:
-            raise ValueError(f"{where}.arm must be one of {ARMS}, got {self.arm!r}")
+from lmrepro.papers.spt.params import ArmsConfig, RunConfig
 
 
 def batch_fn(facts: list[dict], tokenizer, arm: str, arms: ArmsConfig, seed: int):

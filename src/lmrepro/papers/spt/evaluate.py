@@ -10,20 +10,13 @@ their first token (spec pitfall).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import torch
 
 from lmrepro.common.io import read_json, read_jsonl
 from lmrepro.common.models import load_model, load_tokenizer
 from lmrepro.common.stage import Stage
 from lmrepro.papers.spt.method import rank1_accuracy, sequence_logprob
-from lmrepro.papers.spt.arms import ARMS
-
-
-@dataclass
-class EvalConfig:
-    batch: int = 4096  # sequences per forward pass when ranking
+from lmrepro.papers.spt.params import ARMS, EvalConfig
 
 
 def ids(tokenizer, texts: list[str]) -> torch.Tensor:

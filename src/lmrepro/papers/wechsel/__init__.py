@@ -10,20 +10,3 @@ Per seed (a new target language of that world, its own 60% dictionary, corpus, v
 Helpers: `data.py` (LM blocks, batches, perplexity), `method.py` (WECHSEL, checked against the `wechsel` package
 in tests/test_wechsel.py).
 """
-
-
-# Config section -> the dataclass that types it ("model": a transformers config mapping). `onstart` builds every
-# section from the resolved config, so a wrong key or type fails the workflow before any job runs.
-PARAMS = {
-    "world": "lmrepro.worlds.conlang:ConlangConfig",
-    "corpus": "lmrepro.papers.wechsel.prep:CorpusConfig",
-    "tokenizer": "lmrepro.papers.wechsel.train_source_lm:TokenizerConfig",
-    "model": "model",
-    "lm_data": "lmrepro.papers.wechsel.data:LMDataConfig",
-    "source_lm": "lmrepro.common.train:TrainConfig",
-    "static": "lmrepro.papers.wechsel.static_embeddings:StaticConfig",
-    "wechsel": "lmrepro.papers.wechsel.method:WechselConfig",
-    "target": "lmrepro.common.train:TrainConfig",
-    "run": "lmrepro.papers.wechsel.train_target:RunConfig",
-    "evaluate": "lmrepro.papers.wechsel.evaluate:EvaluateConfig",
-}

@@ -7,18 +7,12 @@ pure function of (seed, step), so every arm of a seed sees exactly the same targ
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 import torch
 
-
-@dataclass
-class LMDataConfig:
-    batch_size: int = 32  # spec: Small scale, batch 32 (paper: 512 via accumulation, Appendix)
-    block_size: int = 64  # spec: n_positions 64 (paper: 1024)
-    eval_blocks: int = 128  # held-out blocks for perplexity (non-overlapping, from the start of the stream)
+from lmrepro.papers.wechsel.params import LMDataConfig
 
 
 def read_lines(path: str | Path) -> list[str]:

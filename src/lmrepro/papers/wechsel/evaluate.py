@@ -15,22 +15,9 @@ Metrics (steps come from `evaluate`, so every scale reports the same names):
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from lmrepro.common.io import read_json
 from lmrepro.common.stage import Stage
-
-ARMS = ("wechsel", "randemb_body", "fullrand")
-
-
-@dataclass
-class EvaluateConfig:
-    early_step: int = 50  # spec A2 and steps-to-match: WECHSEL's step-50 PPL
-    headstart_step: int = 100  # spec A1: step 100
-
-    def check(self, where: str) -> None:
-        if self.early_step > self.headstart_step:
-            raise ValueError(f"{where}: early_step must be <= headstart_step")
+from lmrepro.papers.wechsel.params import ARMS, EvaluateConfig
 
 
 def curve(record: dict) -> dict[int, float]:

@@ -19,24 +19,11 @@ tests/test_wechsel.py checks this module against the `wechsel` package (0.0.4) o
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-
-@dataclass
-class WechselConfig:
-    neighbors: int = 10  # k, paper §3.4
-    temperature: float = 0.1  # tau, paper §3.4
-    fallback_seed: int = 1234  # RandomState of the random fallback (as in the reference implementation)
-    align_eval_top_n: int = 200  # spec A3: the most frequent held-out (non-dictionary) TGT lemmas
-
-    def check(self, where: str) -> None:
-        if self.neighbors < 1:
-            raise ValueError(f"{where}.neighbors must be >= 1, got {self.neighbors}")
-        if self.temperature <= 0:
-            raise ValueError(f"{where}.temperature must be > 0, got {self.temperature}")
+from lmrepro.papers.wechsel.params import WechselConfig
 
 
 def read_dictionary(path: str | Path) -> list[tuple[str, str]]:

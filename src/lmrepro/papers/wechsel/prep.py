@@ -14,28 +14,13 @@ from __future__ import annotations
 
 import gzip
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 from lmrepro.common.io import atomic_dir
 from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
+from lmrepro.papers.wechsel.params import CorpusConfig
 from lmrepro.worlds.conlang import ConlangConfig, build_world, sample_sentences
-
-
-@dataclass
-class CorpusConfig:
-    source: str = "world"  # world: the conlang world (small/ci); text: hub snapshot dirs (paper: OSCAR)
-    n_train: int = 20000  # sentences per language (spec: ~20k each; paper: OSCAR)
-    n_heldout: int = 1000  # held-out sentences per language (perplexity)
-    dictionary: str = ""  # source=text: the paper's `english<TAB>target` list (CPJKU/wechsel dicts/data)
-    text_field: str = "text"
-    en_subdir: str = ""  # source=text: the language's folder inside the dataset snapshot
-    tgt_subdir: str = ""
-
-    def check(self, where: str) -> None:
-        if self.source not in ("world", "text"):
-            raise ValueError(f"{where}.source must be world or text, got {self.source!r}")
 
 
 def read_text_dir(directory: Path, n: int, field: str) -> list[str]:

@@ -10,23 +10,11 @@ weights); no pickle, so a tampered artifact cannot run code when loaded.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from lmrepro.common.io import atomic_dir
 from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
 from lmrepro.papers.wechsel.data import read_lines, save_word_vectors
-
-
-@dataclass
-class StaticConfig:
-    vector_size: int = 64  # spec: dim 64 (paper: 300-d fastText)
-    epochs: int = 10  # spec: 10 epochs
-    window: int = 5
-    min_count: int = 1  # keep every word: rare lemmas still need a vector
-    sg: int = 1  # skip-gram (1) or CBOW (0)
-    negative: int = 5
-    workers: int = 1  # 1 = bit-reproducible (gensim is only deterministic single-threaded)
+from lmrepro.papers.wechsel.params import StaticConfig
 
 
 def main() -> None:

@@ -12,20 +12,14 @@ lr 1e-3. Output: model + tokenizer in one directory, loadable like a hub snapsho
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from lmrepro.common.models import build_model, n_params
 from lmrepro.common.seeding import derive_seed, seed_everything
 from lmrepro.common.stage import Stage
 from lmrepro.common.tokenizers import build_bpe_tokenizer
 from lmrepro.common.train import TrainConfig, causal_lm_loss, train
-from lmrepro.papers.wechsel.data import LMDataConfig, batch_fn, eval_blocks, perplexity, read_lines, \
+from lmrepro.papers.wechsel.data import batch_fn, eval_blocks, perplexity, read_lines, \
     token_stream
-
-
-@dataclass
-class TokenizerConfig:
-    vocab_size: int = 1024  # spec: English byte-level BPE 1024 (paper: GPT-2's 50257; T_t gets the same size)
+from lmrepro.papers.wechsel.params import LMDataConfig, TokenizerConfig
 
 
 def main() -> None:

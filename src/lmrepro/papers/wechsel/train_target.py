@@ -9,26 +9,13 @@ sequence of its seed; held-out TGT token perplexity is logged at the `run.eval_a
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from lmrepro.common.models import load_model, load_tokenizer
 from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
 from lmrepro.common.train import TrainConfig, causal_lm_loss, train
-from lmrepro.papers.wechsel.data import LMDataConfig, batch_fn, eval_blocks, perplexity, read_lines, \
+from lmrepro.papers.wechsel.data import batch_fn, eval_blocks, perplexity, read_lines, \
     token_stream
-
-ARMS = ("wechsel", "randemb_body", "fullrand")
-
-
-@dataclass
-class RunConfig:
-    arm: str = "wechsel"
-    eval_at: list[int] = field(default_factory=lambda: [0, 50, 100, 200, 300])  # spec: steps 0/50/100/200/300
-
-    def check(self, where: str) -> None:
-        if self.arm not in ARMS:
-            raise ValueError(f"{where}.arm must be one of {', '.join(ARMS)}, got {self.arm!r}")
+from lmrepro.papers.wechsel.params import LMDataConfig, RunConfig
 
 
 def main() -> None:

@@ -7,16 +7,3 @@ Stages (rules/word_class.smk), per seed:
     windows) -> gdv (target / last-input / shuffled labels) and probe (linear, per layer); then the shared report.
 Helpers: `model.py` (the MLP, save/load), `measures.py` (GDV from its formula, tested in tests/test_word_class.py).
 """
-
-
-# Config section -> the dataclass that types it. `onstart` builds every section, so a wrong key fails early.
-PARAMS = {
-    "world": "lmrepro.worlds.grammar:GrammarConfig",
-    "corpus": "lmrepro.papers.word_class.gen_corpus:CorpusConfig",
-    "windows": "lmrepro.papers.word_class.make_windows:WindowConfig",
-    "model": "lmrepro.papers.word_class.model:MLPConfig",
-    "train": "lmrepro.common.train:TrainConfig",
-    "nwp_data": "lmrepro.papers.word_class.train_nwp:NWPDataConfig",
-    "analysis": "lmrepro.papers.word_class.gdv:AnalysisConfig",
-    "probe": "lmrepro.papers.word_class.probe:ProbeConfig",
-}

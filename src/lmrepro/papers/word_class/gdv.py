@@ -21,7 +21,6 @@ mds.png: 2-D metric MDS of the trained network's input and last hidden layer, co
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
 import numpy as np
 from safetensors.numpy import load_file
@@ -30,11 +29,7 @@ from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
 from lmrepro.papers.word_class.extract_acts import CKPTS
 from lmrepro.papers.word_class.measures import gdv
-
-
-@dataclass
-class AnalysisConfig:
-    mds_per_class: int = 40  # points per class in the MDS plot (MDS is O(N^2) per iteration)
+from lmrepro.papers.word_class.params import AnalysisConfig
 
 
 def balanced_subset(labels: np.ndarray, rng: np.random.Generator) -> np.ndarray:

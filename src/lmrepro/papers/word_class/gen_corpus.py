@@ -13,34 +13,17 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from lmrepro.common.io import atomic_dir
 from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
+from lmrepro.papers.word_class.params import CorpusConfig
 from lmrepro.worlds.grammar import GrammarConfig, build_grammar, sample_sentences
 
 # spaCy UPOS -> the world's classes (analysis labels only; the network never sees them)
 UPOS_TO_CLASS = {"DET": "DET", "ADJ": "ADJ", "NOUN": "NOUN", "PROPN": "NOUN", "VERB": "VERB", "AUX": "AUX",
                  "ADP": "PREP", "PRON": "PRON", "CCONJ": "CONJ", "SCONJ": "CONJ", "PUNCT": "PUNCT"}
-
-
-@dataclass
-class CorpusConfig:
-    source: str = "world"  # world | text
-    sources: list[str] = field(default_factory=lambda: ["dialogue", "written"])  # registers mixed (world)
-    n_train: int = 20000  # sentences (world) / lines (text)
-    n_heldout: int = 2000
-    text_field: str = "text"  # text: the record field
-    text_glob: str = "**/*"  # text: which snapshot files to read (sorted), e.g. one config's train shards
-    spacy_model: str = "en_core_web_sm"  # text: installed at cluster setup
-
-    def check(self, where: str) -> None:
-        if self.source not in ("world", "text"):
-            raise ValueError(f"{where}.source must be 'world' or 'text', got {self.source!r}")
-        if self.n_train < 1 or self.n_heldout < 1:
-            raise ValueError(f"{where}: n_train and n_heldout must be >= 1")
 
 
 def world_sentences(world_cfg: GrammarConfig, cfg: CorpusConfig, seed: int) -> list[tuple[str, str]]:

@@ -15,7 +15,6 @@ Metric context_ceiling: the balanced next-class accuracy of a count-based oracle
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
 
 import numpy as np
 from safetensors.numpy import save_file
@@ -23,20 +22,9 @@ from safetensors.numpy import save_file
 from lmrepro.common.io import atomic_dir
 from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
+from lmrepro.papers.word_class.params import WindowConfig
 
 UNK = "<unk>"
-
-
-@dataclass
-class WindowConfig:
-    context: int = 9  # spec: words 1-9 predict word 10
-    classes: list[str] = field(default_factory=lambda: ["NOUN", "VERB", "ADJ", "DET", "PREP"])  # 5 target classes
-    n_test_per_class: int = 300  # spec: 300 held-out windows per class
-    vocab_size: int = 0  # 0: every train type (paper: 20k)
-
-    def check(self, where: str) -> None:
-        if self.context < 1 or self.n_test_per_class < 2 or len(self.classes) < 2:
-            raise ValueError(f"{where}: need context >= 1, n_test_per_class >= 2 and >= 2 classes")
 
 
 def stream(lines: list[str]) -> list[str]:

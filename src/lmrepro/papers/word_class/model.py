@@ -5,23 +5,14 @@ Saved as safetensors + config.json (no pickles)."""
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from pathlib import Path
 
 import torch
 from torch import nn
 
 from lmrepro.common.io import atomic_dir
-
-
-@dataclass
-class MLPConfig:
-    emb_dim: int = 32  # spec: embedding dim 32
-    hidden: list[int] = field(default_factory=lambda: [128, 128, 64, 64])  # spec: Dense 128-128-64-64 (ReLU)
-
-    def check(self, where: str) -> None:
-        if self.emb_dim < 1 or not self.hidden or min(self.hidden) < 1:
-            raise ValueError(f"{where}: emb_dim and every hidden width must be >= 1 (and hidden non-empty)")
+from lmrepro.papers.word_class.params import MLPConfig
 
 
 class NextWordMLP(nn.Module):

@@ -10,8 +10,6 @@ test half; A4: <= 0.35).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 from safetensors.numpy import load_file
 
@@ -19,17 +17,7 @@ from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
 from lmrepro.papers.word_class.extract_acts import CKPTS
 from lmrepro.papers.word_class.gdv import layers_in, load_acts
-
-
-@dataclass
-class ProbeConfig:
-    test_frac: float = 0.5
-    c: float = 1.0  # inverse L2 strength
-    max_iter: int = 500
-
-    def check(self, where: str) -> None:
-        if not 0 < self.test_frac < 1:
-            raise ValueError(f"{where}.test_frac must be in (0, 1)")
+from lmrepro.papers.word_class.params import ProbeConfig
 
 
 def probe_accuracy(x: np.ndarray, y: np.ndarray, cfg: ProbeConfig, seed: int) -> tuple[float, float]:

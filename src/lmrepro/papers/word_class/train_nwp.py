@@ -11,7 +11,6 @@ target's class) for the trained and the untrained network.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -21,15 +20,7 @@ from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
 from lmrepro.common.train import TrainConfig, train
 from lmrepro.papers.word_class.model import MLPConfig, NextWordMLP, save_mlp
-
-
-@dataclass
-class NWPDataConfig:
-    batch_size: int = 128  # spec: batch 128
-
-    def check(self, where: str) -> None:
-        if self.batch_size < 1:
-            raise ValueError(f"{where}.batch_size must be >= 1")
+from lmrepro.papers.word_class.params import NWPDataConfig
 
 
 def nwp_loss(model, batch):

@@ -153,3 +153,8 @@ def test_schema_accepts_every_kind(tmp_path):
     report = {"id": "R", "statement": "s", "metric": "evaluate.gap", "agg": "report"}
     for claim in ({**CLAIM, "agg": "k_of_n", "k": 2}, {**DIFF, "confidence": 0.9}, report):
         load_paper_config(_meco_with_claim(tmp_path, claim), "small")
+
+
+def test_diff_with_a_nan_seed_does_not_hold():
+    out = evaluate_claim(DIFF, two_arms([0.9, float("nan"), 1.0], [0.5, 0.6, 0.4]))
+    assert out["holds"] is False and all(math.isnan(x) for x in out["interval"])

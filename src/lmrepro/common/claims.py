@@ -95,26 +95,24 @@ def evaluate_claim(claim: dict, per_seed: dict[int, dict]) -> dict:
         record.update(k=k, n=len(vals), observed=sum(passes), holds=sum(passes) >= k)
         if k > len(vals):
             record["note"] = f"k = {k} exceeds the {len(vals)} seed(s) run: cannot hold"
+    elif agg == "diff":
+        confidence = claim.get("confidence", 0.95)
+        if len(vals) > 1 and not math.isnan(mean):
+            interval = bootstrap_interval(vals, confidence, claim["id"])
+        else:  # scipy needs two values; a NaN mean has no interval
+            interval = (mean, mean)
+            if len(vals) == 1:
+                record["note"] = "one seed: the interval degenerates to that seed's value"
+        bound = interval[0] if claim["op"] in (">=", ">") else interval[1]
+        record.update(baseline=claim["baseline"], confidence=confidence, interval=list(interval),
+                      holds=op(bound, threshold))  # a NaN bound never holds
     elif math.isnan(mean):
         record.update(observed=float("nan"), holds=False)
-        if agg == "diff":
-            record.update(baseline=claim["baseline"], confidence=claim.get("confidence", 0.95),
-                          interval=[float("nan"), float("nan")])
     elif agg == "every":
         worst = min if claim["op"] in (">=", ">") else max
         record.update(observed=worst(vals), holds=all(passes))
-    elif agg == "mean":
+    else:  # mean
         record["holds"] = op(mean, threshold)
-    else:  # diff
-        confidence = claim.get("confidence", 0.95)
-        if len(vals) < 2:
-            interval = (mean, mean)
-            record["note"] = "one seed: the interval degenerates to that seed's value"
-        else:
-            interval = bootstrap_interval(vals, confidence, claim["id"])
-        bound = interval[0] if claim["op"] in (">=", ">") else interval[1]
-        record.update(baseline=claim["baseline"], confidence=confidence, interval=list(interval),
-                      holds=op(bound, threshold))
     return record
 
 

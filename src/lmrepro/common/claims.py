@@ -149,7 +149,7 @@ def ours_text(c: dict, fmt) -> str:
     elif c["agg"] == "diff":
         low, high = c["interval"]
         text += f"; {c['confidence']:.0%} CI [{fmt(low)}, {fmt(high)}]"
-    return text + (f" ({c['note']})" if c.get("note") else "")
+    return text + (f"; {c['note']}" if c.get("note") else "")
 
 
 def per_seed_text(c: dict, fmt) -> str:

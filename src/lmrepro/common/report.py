@@ -7,7 +7,8 @@
 Inputs are named `seed<N>.<stage>`; a claim's metric `<stage>.<name>` reads `metrics[name]` of that stage's
 metrics.json for each seed. The plot draws the curves and bars listed under `report.panels` in the paper config:
 each seed as a thin line, the seed mean as a thick one; under the panels, one line per claim with its verdict
-(holds, does not hold, or report only). claims.html is the claims table that `snakemake --report` shows beside the plot.
+(holds, does not hold, or report only). claims.html is the claims table that `snakemake --report` shows beside
+the plot.
 """
 from __future__ import annotations
 

@@ -1,8 +1,16 @@
+import json
 import math
 
+import numpy as np
 import pytest
+import yaml
+from scipy import stats
 
-from lmrepro.common.claims import evaluate_claim, evaluate_claims
+from lmrepro.common.claims import evaluate_claim, evaluate_claims, ours_text, per_seed_text, verdict_text
+from lmrepro.common.config import ConfigError, load_paper_config, paper_config_path
+from lmrepro.common.report import claims_table
+from lmrepro.common.seeding import derive_seed
+from lmrepro.common.summary import render
 
 CLAIM = {"id": "A", "statement": "s", "metric": "evaluate.gap", "op": ">=", "threshold": 0.5}
 
@@ -38,3 +46,124 @@ def test_claims_file_shape():
     assert set(doc) == {"paper", "scale", "seeds", "claims"} and doc["seeds"] == [0, 1, 2]
     assert {"id", "statement", "observed", "op", "threshold", "holds"} <= set(doc["claims"][0])
     assert not math.isnan(doc["claims"][0]["observed"])
+
+
+def two_arms(metric, baseline):
+    return {i: {"evaluate": {"arm": m, "base": b}} for i, (m, b) in enumerate(zip(metric, baseline))}
+
+
+DIFF = {"id": "D", "statement": "s", "metric": "evaluate.arm", "baseline": "evaluate.base", "agg": "diff",
+        "op": ">", "threshold": 0.0}
+
+
+def test_every_verdict_marks_each_seed_pass_or_fail():
+    out = evaluate_claim({**CLAIM, "agg": "mean"}, seeds(0.4, 0.7, 0.7))
+    assert out["per_seed_pass"] == {"0": False, "1": True, "2": True}
+    assert per_seed_text(out, str) == "0: 0.4 ✗, 1: 0.7 ✓, 2: 0.7 ✓"
+
+
+def test_k_of_n_counts_the_seeds_that_pass():
+    claim = {**CLAIM, "agg": "k_of_n", "k": 2}
+    out = evaluate_claim(claim, seeds(0.4, 0.7, 0.6))
+    assert out["holds"] is True and out["observed"] == 2 and (out["k"], out["n"]) == (2, 3)
+    assert "2/3 seeds pass" in ours_text(out, str)
+    out = evaluate_claim(claim, seeds(0.4, 0.7, 0.3))  # the mean (0.47) is irrelevant: one seed passes
+    assert out["holds"] is False and out["observed"] == 1
+    out = evaluate_claim(claim, seeds(0.9))  # fewer seeds than k: cannot hold, and says so
+    assert out["holds"] is False and "exceeds" in out["note"]
+
+
+def test_k_of_n_share_scales_with_the_seeds_run():
+    """k: 0.66 means 2 of 3 seeds, 7 of 10, 1 of 1 (a share, rounded up), never a fixed count."""
+    claim = {**CLAIM, "agg": "k_of_n", "k": 0.66}
+    assert evaluate_claim(claim, seeds(0.4, 0.7, 0.6))["holds"] is True
+    ten = evaluate_claim(claim, seeds(*([0.7] * 6 + [0.1] * 4)))
+    assert ten["k"] == 7 and ten["holds"] is False
+    assert evaluate_claim(claim, seeds(0.7))["k"] == 1
+
+
+def test_k_of_n_nan_seed_does_not_pass():
+    out = evaluate_claim({**CLAIM, "agg": "k_of_n", "k": 2}, seeds(float("nan"), 0.7, 0.7))
+    assert out["holds"] is True and out["per_seed_pass"]["0"] is False
+
+
+def test_report_only_has_no_verdict_and_is_never_counted(tmp_path):
+    claim = {"id": "R", "statement": "s", "metric": "evaluate.gap", "agg": "report"}
+    out = evaluate_claim(claim, seeds(0.4, 0.8))
+    assert out["holds"] is None and out["per_seed_pass"] is None and out["op"] is None
+    assert out["observed"] == pytest.approx(0.6) and out["per_seed"] == {"0": 0.4, "1": 0.8}
+    assert verdict_text(out) == "report only" and "report only" in claims_table({"paper": "p", "scale": "small",
+                                                                                 "claims": [out]})
+    doc = evaluate_claims("p", "small", [claim, CLAIM, {**CLAIM, "id": "B", "threshold": 0.9}], seeds(0.4, 0.8))
+    path = tmp_path / "p" / "claims.json"
+    path.parent.mkdir()
+    path.write_text(json.dumps(doc))
+    text = render("small", [path], tmp_path / "summary.md")
+    assert "1 of 2 claims hold at scale `small` (1 report-only, not counted)." in text
+    assert "| p | R | s | not recorded | 0.6 ± 0.283 (report) | 0: 0.4, 1: 0.8 | report only |" in text
+
+
+def test_diff_interval_is_scipys_percentile_bootstrap_over_seed_differences():
+    per_seed = two_arms([0.9, 0.7, 1.0, 0.8], [0.5, 0.6, 0.4, 0.5])
+    out = evaluate_claim(DIFF, per_seed)
+    diffs = np.array(list(out["per_seed"].values()))
+    assert diffs == pytest.approx([0.4, 0.1, 0.6, 0.3])
+    expected = stats.bootstrap((diffs,), np.mean, n_resamples=9999, confidence_level=0.95, method="percentile",
+                               rng=np.random.default_rng(derive_seed(0, "claim", "D"))).confidence_interval
+    assert out["interval"] == [expected.low, expected.high] and out["observed"] == pytest.approx(0.35)
+    assert out["holds"] is True and expected.low > 0
+    assert evaluate_claim(DIFF, per_seed)["interval"] == out["interval"]  # same inputs, same interval
+    narrower = evaluate_claim({**DIFF, "confidence": 0.5}, per_seed)["interval"]
+    assert out["interval"][0] < narrower[0] <= narrower[1] < out["interval"][1]
+
+
+def test_diff_judges_the_bound_on_the_thresholds_side():
+    per_seed = two_arms([0.9, 0.7, 1.0, 0.8], [0.5, 0.6, 0.4, 0.5])  # diffs 0.4, 0.1, 0.6, 0.3: CI ~ [0.18, 0.5]
+    low, high = evaluate_claim(DIFF, per_seed)["interval"]
+    # the mean difference (0.35) clears 0.3, but the interval's lower bound does not
+    assert not evaluate_claim({**DIFF, "threshold": 0.3}, per_seed)["holds"]
+    assert evaluate_claim({**DIFF, "op": "<", "threshold": high + 0.01}, per_seed)["holds"]
+    assert not evaluate_claim({**DIFF, "op": "<", "threshold": 0.4}, per_seed)["holds"]  # mean < 0.4 < high
+
+
+def test_diff_with_one_seed_degenerates_to_its_value():
+    out = evaluate_claim(DIFF, two_arms([0.7], [0.5]))
+    assert out["interval"] == [pytest.approx(0.2)] * 2 and out["holds"] is True and "one seed" in out["note"]
+    assert not evaluate_claim({**DIFF, "op": "<"}, two_arms([0.7], [0.5]))["holds"]
+
+
+def test_kind_without_its_fields_is_named():
+    with pytest.raises(ValueError, match="claim K: agg k_of_n needs k"):
+        evaluate_claim({**CLAIM, "id": "K", "agg": "k_of_n"}, seeds(0.6))
+    with pytest.raises(ValueError, match="claim D: agg diff needs baseline"):
+        evaluate_claim({k: v for k, v in DIFF.items() if k != "baseline"}, seeds(0.6))
+
+
+def _meco_with_claim(tmp_path, claim: dict):
+    doc = yaml.safe_load(paper_config_path("meco").read_text())
+    doc["claims"].append(claim)
+    path = tmp_path / "meco.yaml"
+    path.write_text(yaml.safe_dump(doc))
+    return path
+
+
+@pytest.mark.parametrize("claim,message", [
+    ({**CLAIM, "id": "no-k", "agg": "k_of_n"}, r"claims\.5: 'k' is a required property \(claim no-k\)"),
+    ({**CLAIM, "id": "no-base", "agg": "diff"}, r"claims\.5: 'baseline' is a required property \(claim no-base\)"),
+    ({**CLAIM, "id": "stray-k", "k": 2}, r"claims\.5: key 'k' is not allowed here \(claim stray-k\)"),
+    ({**CLAIM, "id": "judged-report", "agg": "report"}, r"claims\.5: key 'op' is not allowed here"),
+])
+def test_schema_checks_each_kinds_fields_and_names_the_claim(tmp_path, claim, message):
+    with pytest.raises(ConfigError, match=message):
+        load_paper_config(_meco_with_claim(tmp_path, claim), "small")
+
+
+def test_schema_accepts_every_kind(tmp_path):
+    report = {"id": "R", "statement": "s", "metric": "evaluate.gap", "agg": "report"}
+    for claim in ({**CLAIM, "agg": "k_of_n", "k": 2}, {**DIFF, "confidence": 0.9}, report):
+        load_paper_config(_meco_with_claim(tmp_path, claim), "small")
+
+
+def test_diff_with_a_nan_seed_does_not_hold():
+    out = evaluate_claim(DIFF, two_arms([0.9, float("nan"), 1.0], [0.5, 0.6, 0.4]))
+    assert out["holds"] is False and all(math.isnan(x) for x in out["interval"])

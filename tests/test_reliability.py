@@ -169,6 +169,8 @@ PAPER_CASES = [
     ("claim-no-threshold", _drop("claims.0.threshold"), r"claims\.0: 'threshold' is a required property"),
     ("claim-bad-op", _set("claims.1.op", "=>"), r"claims\.1\.op: '=>' is not one of"),
     ("claim-bad-agg", _set("claims.2.agg", "median"), r"claims\.2\.agg: 'median' is not one of"),
+    ("claim-k-of-n-no-k", _set("claims.0.agg", "k_of_n"),
+     r"claims\.0: 'k' is a required property \(claim A1-steer\)"),
     ("seeds-zero", _set("seeds", 0), r"seeds: 0 is less than the minimum of 1"),
     ("params-not-mapping", _set("params.pretrain", [800, 0.01]), r"params\.pretrain: \[800, 0\.01\] is not of type 'object'"),
     ("hub-id-no-slash", _set("scales.paper.hub.models.tokenizer.id", "Meta-Llama-3-8B"),

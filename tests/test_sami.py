@@ -84,6 +84,7 @@ def tiny():
     return tok, model
 
 
+@torch.no_grad()  # a reference value: no graph, so reading it as a float detaches nothing
 def by_hand(model, prompt, response):
     """mean over response tokens of log p(token | everything before it), one unpadded sequence."""
     ids = torch.tensor([prompt + response])
@@ -120,15 +121,15 @@ def test_objectives_and_kl(tiny):
     loss_fn, collate = make_objective("self_sft")
     batch = collate([item], tok.pad_token_id)
     logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
-    assert float(loss_fn(model, batch)[0]) == pytest.approx(
-        float(masked_lm_loss(logits, batch["input_ids"], batch["loss_mask"])), abs=1e-5)
+    assert loss_fn(model, batch)[0].item() == pytest.approx(
+        masked_lm_loss(logits, batch["input_ids"], batch["loss_mask"]).item(), abs=1e-5)
     loss_fn, collate = make_objective("sami", ref_model=model, beta=0.5)
     batch = collate([item], tok.pad_token_id)
     loss, extras = loss_fn(model, batch)
     assert extras["kl"] == pytest.approx(0.0, abs=1e-6)  # policy == reference
-    assert float(loss) == pytest.approx(float(sami_loss(score_matrices(model, batch))[0]), abs=1e-5)
+    assert loss.item() == pytest.approx(sami_loss(score_matrices(model, batch))[0].item(), abs=1e-5)
     logp = response_logprobs(model, batch)
-    assert float(token_kl(logp, torch.log_softmax(torch.zeros_like(logp), -1), batch)) > 0
+    assert token_kl(logp, torch.log_softmax(torch.zeros_like(logp), -1), batch).item() > 0
 
 
 def test_sampling_is_seeded_and_greedy_is_deterministic(tiny):

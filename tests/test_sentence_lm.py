@@ -109,7 +109,7 @@ def test_latent_loss_components_and_stop_targets(tok, rows):
     mse = ((pred - gold)[mask] ** 2).mean()
     bce = F.binary_cross_entropy_with_logits(stop[mask], target[mask])
     torch.testing.assert_close(loss, ce + 0.5 * mse + 2.0 * bce)
-    assert parts["mse"] == pytest.approx(float(mse), rel=1e-5)
+    assert parts["mse"] == pytest.approx(mse.item(), rel=1e-5)
     loss.backward()  # gradients reach M but not the frozen E/D
     assert model.lm.transformer.wte.weight.grad is not None and model.in_proj[1].weight.grad is not None
     assert all(p.grad is None for p in codec.parameters())
@@ -166,6 +166,22 @@ def test_greedy_generation_matches_uncached_argmax(tok):
         assert ids[len(prompt):] == gen
 
 
+def test_sentence_decoding_matches_uncached_argmax(tok):
+    codec = M.SentenceCodec(tiny_lm(tok)).eval()
+    bos, eos, pad = M.special_ids(tok)
+    torch.manual_seed(5)
+    vectors = torch.randn(3, 16)
+    out = codec.decode_greedy(vectors, 6, eos)
+    for vector, sentence in zip(vectors, out):
+        ids = []
+        for _ in range(len(sentence)):
+            tokens = codec.lm.transformer.wte(torch.tensor([ids], dtype=torch.long))
+            embeds = torch.cat([codec.prefix(vector)[None, None], tokens], dim=1)
+            with torch.no_grad():
+                ids.append(int(codec.lm(inputs_embeds=embeds).logits[0, -1].argmax()))
+        assert ids == sentence
+
+
 def test_latent_inference_runs_both_modes_and_counts_positions(tok, rows):
     codec = M.SentenceCodec(tiny_lm(tok)).eval()
     model = M.LatentModel(tiny_lm(tok, seed=2)).eval()
@@ -187,6 +203,6 @@ def test_heads_round_trip(tmp_path, tok):
         model.stop.bias.fill_(0.7)
     M.save_with_heads(model.lm, model, tmp_path / "latent", tok)
     again = M.load_with_heads(M.LatentModel, tmp_path / "latent")
-    assert float(again.stop.bias) == pytest.approx(0.7)
+    assert again.stop.bias.item() == pytest.approx(0.7)
     with pytest.raises(ValueError):
         M.load_with_heads(M.SentenceCodec, tmp_path / "latent")

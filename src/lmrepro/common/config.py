@@ -49,7 +49,8 @@ def deep_merge(base: dict, overlay: dict) -> dict:
 
 
 def validate(doc: Any, schema_name: str, source: str | Path) -> None:
-    """Validate against workflow/schemas/<schema_name>; the error names the offending key path and file."""
+    """Validate against workflow/schemas/<schema_name>; the error names the offending key path and file, and the
+    claim's id for an error inside a claim."""
     import jsonschema
 
     schema = load_yaml(SCHEMA_DIR / schema_name)
@@ -58,8 +59,14 @@ def validate(doc: Any, schema_name: str, source: str | Path) -> None:
     if errors:
         lines = []
         for err in errors[:5]:
-            where = ".".join(str(p) for p in err.absolute_path) or "<top level>"
-            lines.append(f"  {where}: {err.message}")
+            path = list(err.absolute_path)
+            where = ".".join(str(p) for p in path) or "<top level>"
+            message = err.message
+            if list(err.schema_path)[-2:] == ["propertyNames", "not"]:  # the schema's way to refuse a key
+                message = f"key {err.instance!r} is not allowed here"
+            if path[:1] == ["claims"] and len(path) > 1 and isinstance(doc["claims"][path[1]], dict):
+                message += f" (claim {doc['claims'][path[1]].get('id', '<no id>')})"
+            lines.append(f"  {where}: {message}")
         raise ConfigError(f"{source} is invalid:\n" + "\n".join(lines))
 
 

@@ -6,7 +6,9 @@
 
 Inputs are named `seed<N>.<stage>`; a claim's metric `<stage>.<name>` reads `metrics[name]` of that stage's
 metrics.json for each seed. The plot draws the curves and bars listed under `report.panels` in the paper config:
-each seed as a thin line, the seed mean as a thick one. claims.html is the claims table that `snakemake --report` shows beside the plot.
+each seed as a thin line, the seed mean as a thick one; under the panels, one line per claim with its verdict
+(holds, does not hold, or report only). claims.html is the claims table that `snakemake --report` shows beside
+the plot.
 """
 from __future__ import annotations
 
@@ -14,8 +16,10 @@ import csv
 import html
 import re
 import statistics
+import textwrap
 
-from lmrepro.common.claims import evaluate_claims
+from lmrepro.common.claims import (check_text, claim_line, evaluate_claims, ours_text, per_seed_text,
+                                   verdict_text)
 from lmrepro.common.io import atomic_file, read_json, write_json
 from lmrepro.common.stage import Stage
 
@@ -35,15 +39,21 @@ def collect(inputs: dict) -> tuple[dict[int, dict], list[tuple[int, str, int, fl
     return per_seed, rows
 
 
-def plot(panels: list[dict], per_seed: dict[int, dict], rows, path, title: str) -> None:
+def plot(panels: list[dict], per_seed: dict[int, dict], rows, path, title: str, claims: dict) -> None:
+    """The configured panels, with one line per claim (its verdict, ours, the check) under them."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     panels = panels or [{"title": "no panels configured"}]
-    fig, axes = plt.subplots(1, len(panels), figsize=(5 * len(panels), 3.8), squeeze=False)
-    for ax, panel in zip(axes[0], panels):
+    width = 5 * len(panels)
+    lines = [textwrap.shorten(claim_line(c, _fmt), width=16 * width) for c in claims["claims"]]
+    text_height = 0.3 + 0.16 * len(lines)
+    fig = plt.figure(figsize=(width, 3.8 + text_height))
+    grid = fig.add_gridspec(2, len(panels), height_ratios=[3.8, text_height])
+    axes = [fig.add_subplot(grid[0, i]) for i in range(len(panels))]
+    for ax, panel in zip(axes, panels):
         for i, (label, curve) in enumerate(panel.get("curves", {}).items()):
             color = f"C{i}"
             by_seed: dict[int, dict[int, float]] = {}
@@ -71,6 +81,10 @@ def plot(panels: list[dict], per_seed: dict[int, dict], rows, path, title: str) 
         ax.set_ylabel(panel.get("ylabel", ""))
         if panel.get("curves"):
             ax.legend(fontsize=8)
+    text_ax = fig.add_subplot(grid[1, :])
+    text_ax.axis("off")
+    text_ax.text(0, 1, "\n".join(lines), va="top", ha="left", family="monospace", fontsize=7.5,
+                 transform=text_ax.transAxes)
     fig.suptitle(title, fontsize=11)
     fig.tight_layout()
     with atomic_file(path) as tmp:
@@ -81,7 +95,7 @@ def plot(panels: list[dict], per_seed: dict[int, dict], rows, path, title: str) 
 def claims_table(claims: dict) -> str:
     """The claims as a standalone HTML table: statement, the paper's figure, ours per seed, the verdict."""
     def cell(x) -> str:
-        return html.escape(f"{x:.4g}" if isinstance(x, float) else str(x))
+        return html.escape(_fmt(x))
 
     head = ("<tr><th>claim</th><th>statement</th><th>paper reported</th><th>ours (mean &plusmn; sd)</th>"
             "<th>check</th><th>per seed</th><th>verdict</th></tr>")
@@ -89,17 +103,21 @@ def claims_table(claims: dict) -> str:
     for c in claims["claims"]:
         rep = c.get("reported")
         reported = f"{rep.get('value')} ({rep.get('source', 'source not given')})" if rep else "not recorded"
-        seeds = ", ".join(f"{s}: {cell(v)}" for s, v in c["per_seed"].items())
-        verdict = "holds" if c["holds"] else "<b>does not hold</b>"
+        verdict = cell(verdict_text(c))
+        if c["holds"] is False:
+            verdict = f"<b>{verdict}</b>"
         rows.append(f"<tr><td>{cell(c['id'])}</td><td>{cell(c['statement'])}</td><td>{cell(reported)}</td>"
-                    f"<td>{cell(c['mean'])} &plusmn; {cell(c['sd'])}</td>"
-                    f"<td>{cell(c['agg'])} {cell(c['op'])} {cell(c['threshold'])}</td><td>{seeds}</td>"
-                    f"<td>{verdict}</td></tr>")
+                    f"<td>{cell(ours_text(c, _fmt))}</td><td>{cell(check_text(c, _fmt))}</td>"
+                    f"<td>{cell(per_seed_text(c, _fmt))}</td><td>{verdict}</td></tr>")
     title = f"{claims['paper']}: claims at scale {claims['scale']}"
     return (f"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
             "<style>table{border-collapse:collapse;font-family:sans-serif;font-size:13px}"
             "td,th{border:1px solid #bbb;padding:3px 6px;text-align:left}</style></head><body>"
             f"<h3>{html.escape(title)}</h3><table>{head}{''.join(rows)}</table></body></html>\n")
+
+
+def _fmt(x) -> str:
+    return f"{x:.4g}" if isinstance(x, float) else str(x)
 
 
 def _get(seed_metrics: dict, dotted: str) -> float:
@@ -119,9 +137,11 @@ def main() -> None:
             writer.writerow(["seed", "curve", "step", "value"])
             writer.writerows(sorted(rows))
         plot(st.cfg.get("report", {}).get("panels", []), per_seed, rows, st.out("plot"),
-             f"{st.paper} ({st.scale}, seeds {', '.join(map(str, sorted(per_seed)))})")
+             f"{st.paper} ({st.scale}, seeds {', '.join(map(str, sorted(per_seed)))})", claims)
         for c in claims["claims"]:
-            st.log_metrics({f"claim.{c['id']}.observed": c["observed"], f"claim.{c['id']}.holds": float(c["holds"])})
+            st.log_metrics({f"claim.{c['id']}.observed": c["observed"]})
+            if c["holds"] is not None:  # a report-only claim has no verdict to log
+                st.log_metrics({f"claim.{c['id']}.holds": float(c["holds"])})
         for stage in sorted({s for m in per_seed.values() for s in m}):
             for name in sorted({k for m in per_seed.values() for k in m.get(stage, {})}):
                 vals = [m[stage][name] for m in per_seed.values()
@@ -129,8 +149,7 @@ def main() -> None:
                 if vals:
                     st.log_metrics({f"{stage}.{name}.mean": statistics.fmean(vals)})
         for c in claims["claims"]:
-            print(f"[{st.paper}] {c['id']}: {'HOLDS' if c['holds'] else 'DOES NOT HOLD'} observed "
-                  f"{c['observed']:.4g} {c['op']} {c['threshold']} (per seed {c['per_seed']})")
+            print(f"[{st.paper}] {claim_line(c, _fmt)}; per seed {per_seed_text(c, _fmt)}")
 
 
 if __name__ == "__main__":

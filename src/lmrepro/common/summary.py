@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
+from lmrepro.common.claims import check_text, ours_text, per_seed_text, verdict_text
 from lmrepro.common.io import atomic_file, read_json
 
 
@@ -31,22 +32,25 @@ def render(scale: str, claims_files: list[Path], out: Path) -> str:
     lines += ["| paper | claim | statement | paper reported | ours (mean ± sd) | per seed | verdict |",
               "|---|---|---|---|---|---|---|"]
     plots = []
-    held = total = 0
+    held = judged = report_only = 0
     for path in claims_files:
         doc = read_json(path)
         for c in doc["claims"]:
-            total += 1
-            held += c["holds"]
-            seeds = ", ".join(f"{s}: {_fmt(v)}" for s, v in c["per_seed"].items())
-            verdict = "holds" if c["holds"] else "**does not hold**"
-            statement = c["statement"].replace("|", "\\|")  # a literal | would split the table cell
+            if c["holds"] is None:  # report-only: shown, never counted as held or failed
+                report_only += 1
+            else:
+                judged += 1
+                held += c["holds"]
+            verdict = f"**{verdict_text(c)}**" if c["holds"] is False else verdict_text(c)
+            cells = [c["statement"], ours_text(c, _fmt), check_text(c, _fmt)]
+            statement, ours, check = (x.replace("|", "\\|") for x in cells)  # a literal | would split the cell
             lines.append(f"| {doc['paper']} | {c['id']} | {statement} | {_reported(c.get('reported'))} | "
-                         f"{_fmt(c['mean'])} ± {_fmt(c['sd'])} ({c['agg']} {c['op']} {_fmt(c['threshold'])}) | "
-                         f"{seeds} | {verdict} |")
+                         f"{ours} ({check}) | {per_seed_text(c, _fmt)} | {verdict} |")
         plot = path.parent / "plot.png"
         if plot.exists():
             plots.append((doc["paper"], plot))
-    lines += ["", f"{held} of {total} claims hold at scale `{scale}`.", ""]
+    lines += ["", f"{held} of {judged} claims hold at scale `{scale}`"
+              + (f" ({report_only} report-only, not counted)." if report_only else "."), ""]
     for paper, plot in plots:
         lines += [f"## {paper}", "", f"![{paper}]({plot.relative_to(out.parent).as_posix()})", ""]
     text = "\n".join(lines)

@@ -178,7 +178,7 @@ def make_objective(objective: str, ref_model=None, beta: float = 0.0) -> tuple[C
                 ref_logp = response_logprobs(ref_model, batch)
             kl = token_kl(logp, ref_logp, batch)
             loss = loss + beta * kl
-            extras["kl"] = float(kl)
+            extras["kl"] = float(kl.detach())
         return loss, extras
 
     return loss_fn, (matrix_batch if objective == "sami" else diagonal_batch)

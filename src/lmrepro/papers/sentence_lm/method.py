@@ -21,6 +21,7 @@ from pathlib import Path
 import torch
 from torch import nn
 from torch.nn import functional as F
+from transformers import DynamicCache
 
 from lmrepro.worlds.reasoning import check_answer
 
@@ -159,16 +160,17 @@ class SentenceCodec(nn.Module):
     @torch.no_grad()
     def decode_greedy(self, vectors: torch.Tensor, max_len: int, eos: int) -> list[list[int]]:
         """Greedy decoding of each vector into a sentence (tokens up to and including EOS, or max_len tokens)."""
-        out = self.lm(inputs_embeds=self.prefix(vectors)[:, None], use_cache=True)
-        return _greedy_loop(self.lm, out, max_len, eos, attention_mask=None, position=1)
+        cache = DynamicCache(config=self.lm.config)
+        out = self.lm(inputs_embeds=self.prefix(vectors)[:, None], cache=cache, use_cache=True)
+        return _greedy_loop(self.lm, out, cache, max_len, eos, attention_mask=None, position=1)
 
 
-def _greedy_loop(lm, out, max_len: int, eos: int, attention_mask, position) -> list[list[int]]:
-    """Continue greedy decoding from a forward output `out` (its last position gives the first token)."""
+def _greedy_loop(lm, out, cache, max_len: int, eos: int, attention_mask, position) -> list[list[int]]:
+    """Continue greedy decoding from a forward output `out` (its last position gives the first token) whose keys
+    and values `cache` holds; each step appends to it in place."""
     n = out.logits.size(0)
     tokens = [[] for _ in range(n)]
     done = torch.zeros(n, dtype=torch.bool)
-    past = out.past_key_values
     next_ids = out.logits[:, -1].argmax(-1)
     pos = position if torch.is_tensor(position) else torch.full((n,), position)
     for step in range(max_len):
@@ -180,9 +182,9 @@ def _greedy_loop(lm, out, max_len: int, eos: int, attention_mask, position) -> l
             break
         if attention_mask is not None:
             attention_mask = torch.cat([attention_mask, torch.ones((n, 1), dtype=attention_mask.dtype)], dim=1)
-        out = lm(input_ids=next_ids[:, None], past_key_values=past, attention_mask=attention_mask,
+        out = lm(input_ids=next_ids[:, None], cache=cache, attention_mask=attention_mask,
                  position_ids=pos[:, None], use_cache=True)
-        past, pos = out.past_key_values, pos + 1
+        pos = pos + 1
         next_ids = out.logits[:, -1].argmax(-1)
     return tokens
 
@@ -198,8 +200,9 @@ def left_pad(seqs: list[list[int]], pad: int) -> tuple[torch.Tensor, torch.Tenso
 def generate(lm, prompts: list[list[int]], max_new_tokens: int, eos: int, pad: int) -> list[list[int]]:
     """Greedy token generation (KV-cached, left-padded batch): the tokens after each prompt, EOS included."""
     ids, mask, pos = left_pad(prompts, pad)
-    out = lm(input_ids=ids, attention_mask=mask, position_ids=pos, use_cache=True)
-    return _greedy_loop(lm, out, max_new_tokens, eos, attention_mask=mask, position=pos[:, -1] + 1)
+    cache = DynamicCache(config=lm.config)
+    out = lm(input_ids=ids, attention_mask=mask, position_ids=pos, cache=cache, use_cache=True)
+    return _greedy_loop(lm, out, cache, max_new_tokens, eos, attention_mask=mask, position=pos[:, -1] + 1)
 
 
 # -- the latent model -----------------------------------------------------------------------------------------------
@@ -282,8 +285,9 @@ def latent_infer(model: LatentModel, codec: SentenceCodec, tokenizer, encs: list
     bos, eos, pad = special_ids(tokenizer)
     n = len(encs)
     ids, mask, pos = left_pad([[bos, *e["q"]] for e in encs], pad)
-    out = model.lm.transformer(input_ids=ids, attention_mask=mask, position_ids=pos, use_cache=True)
-    past, pos = out.past_key_values, pos[:, -1] + 1
+    cache = DynamicCache(config=model.lm.config)
+    out = model.lm.transformer(input_ids=ids, attention_mask=mask, position_ids=pos, cache=cache, use_cache=True)
+    pos = pos[:, -1] + 1
     state = out.last_hidden_state[:, -1]
     final = [None] * n
     n_latents, decoded_steps = [0] * n, [[] for _ in range(n)]
@@ -316,9 +320,9 @@ def latent_infer(model: LatentModel, codec: SentenceCodec, tokenizer, encs: list
             e_ids, e_mask, e_pos = left_pad([[bos, *p] for p in prev], pad)
             nxt = codec.hidden(input_ids=e_ids, attention_mask=e_mask, position_ids=e_pos)[:, -1]
         mask = torch.cat([mask, torch.ones((n, 1), dtype=mask.dtype)], dim=1)
-        out = model.lm.transformer(inputs_embeds=model.in_proj(nxt)[:, None], past_key_values=past,
+        out = model.lm.transformer(inputs_embeds=model.in_proj(nxt)[:, None], cache=cache,
                                    attention_mask=mask, position_ids=pos[:, None], use_cache=True)
-        past, pos = out.past_key_values, pos + 1
+        pos = pos + 1
         state = out.last_hidden_state[:, -1]
     answers_tok = codec.decode_greedy(torch.stack(final), max_sentence_tokens, eos)
     run = LatentRun()

@@ -13,7 +13,7 @@ Metrics: gdv_<ckpt>_<labels>_<layer> for every combination, and for the claims:
 - last_trained_minus_untrained: that minus the untrained twin's (A1: <= -0.05);
 - last_minus_input_trained: that minus the trained input layer's (spec: "below the input layer");
 - max_abs_shuffled: the largest |GDV| over shuffled labels, every layer and both networks (A2: <= 0.02);
-- depth_trend: 1 if GDV(trained, last hidden, target) < GDV(trained, first hidden, target), else 0 (A3);
+- last_minus_first_target: GDV(trained, last hidden, target) - GDV(trained, first hidden, target) (A3: < 0);
 - target_minus_last_input_last: target GDV minus last-input GDV at the last hidden layer of the trained network
   (pitfall "confound": < 0 means the next word's class is the stronger organiser there).
 mds.png: 2-D metric MDS of the trained network's input and last hidden layer, coloured by target class.
@@ -93,7 +93,7 @@ def main() -> None:
         m["last_trained_minus_untrained"] = m["trained_last_target"] - m[f"gdv_untrained_target_{last_hidden}"]
         m["last_minus_input_trained"] = m["trained_last_target"] - m["gdv_trained_target_input"]
         m["max_abs_shuffled"] = max(abs(v) for k, v in m.items() if "_shuffled_" in k)
-        m["depth_trend"] = float(m["trained_last_target"] < m[f"gdv_trained_target_{first}"])
+        m["last_minus_first_target"] = m["trained_last_target"] - m[f"gdv_trained_target_{first}"]
         m["target_minus_last_input_last"] = m["trained_last_target"] - m[f"gdv_trained_last_input_{last_hidden}"]
         st.log_metrics(m)
         for ckpt in CKPTS:

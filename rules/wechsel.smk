@@ -1,5 +1,6 @@
 # WECHSEL (spec ../shared/papers/wechsel.md). Shared by all seeds (config `shared_across_seeds`), from the base seed:
-#   prep_source (the English side of the world) -> train_source_lm (small/ci; paper: the gpt2 hub snapshot)
+#   prep_source (the English side of the world) -> train_src_tokenizer -> train_source_lm (the shared LM stage;
+#   small/ci; paper: the gpt2 hub snapshot, with its tokenizer)
 # per seed (each seed = a new target language of that world, as the paper transfers one GPT-2 to many languages):
 #   prep -> train_tgt_tokenizer, static_embeddings -> wechsel_init, baselines {randemb_body, fullrand}
 #   -> train_target {wechsel, randemb_body, fullrand} -> evaluate -> report (all seeds)
@@ -12,6 +13,8 @@ WECHSEL_RUNS = "results/{scale}/wechsel/runs/seed{seed}"
 wechsel_en = stage_output("wechsel", "prep_source", "data/{scale}/wechsel/source_seed{seed}")
 wechsel_source = base_model("wechsel", "source", "train_source_lm",
                             "results/{scale}/wechsel/runs/source_seed{seed}/model")
+wechsel_src_tokenizer = stage_output("wechsel", "train_src_tokenizer",
+                                     "results/{scale}/wechsel/runs/source_seed{seed}/tokenizer")
 
 
 rule wechsel_prep_source:
@@ -34,25 +37,46 @@ rule wechsel_prep_source:
         "lmrepro stage wechsel.prep_source {params.args} > {log} 2>&1"
 
 
+rule wechsel_train_src_tokenizer:
+    input:
+        code=code("wechsel", "train_tokenizer", "data"),
+        data="data/{scale}/wechsel/source_seed{seed}",
+    output:
+        tokenizer=directory("results/{scale}/wechsel/runs/source_seed{seed}/tokenizer"),
+        metrics="results/{scale}/wechsel/runs/source_seed{seed}/train_src_tokenizer.json",
+    params:
+        args=stage_args,
+        cfg=cfg_hash("wechsel", "tokenizer"),
+    log:
+        "logs/{scale}/wechsel/source_seed{seed}/train_src_tokenizer.log",
+    threads: res("wechsel", "train_tokenizer", "threads", 1)
+    resources:
+        runtime=res("wechsel", "train_tokenizer", "runtime", 5),
+        mem_mb=res("wechsel", "train_tokenizer", "mem_mb", 2000),
+    shell:
+        "lmrepro stage wechsel.train_tokenizer {params.args} --in text={input.data}/en_train.txt > {log} 2>&1"
+
+
 rule wechsel_train_source_lm:
     input:
-        code=code("wechsel", "train_source_lm", "data"),
-        data="data/{scale}/wechsel/source_seed{seed}",
+        code=code("wechsel", "data"),
+        data=wechsel_en,
+        tokenizer=wechsel_src_tokenizer,
     output:
         model=directory("results/{scale}/wechsel/runs/source_seed{seed}/model"),
         metrics="results/{scale}/wechsel/runs/source_seed{seed}/train_source_lm.json",
     params:
         args=stage_args,
-        cfg=cfg_hash("wechsel", "tokenizer", "lm_data", "model", "source_lm"),
+        cfg=cfg_hash("wechsel", "pretrain_lm", "tokenizer", "lm_data", "model", "source_lm"),
     log:
         "logs/{scale}/wechsel/source_seed{seed}/train_source_lm.log",
-    threads: res("wechsel", "train_source_lm", "threads", 2)
+    threads: res("wechsel", "pretrain_lm", "threads", 2)
     resources:
-        runtime=res("wechsel", "train_source_lm", "runtime", 10),
-        mem_mb=res("wechsel", "train_source_lm", "mem_mb", 2000),
-        gpu=res("wechsel", "train_source_lm", "gpu", 0),
+        runtime=res("wechsel", "pretrain_lm", "runtime", 10),
+        mem_mb=res("wechsel", "pretrain_lm", "mem_mb", 2000),
+        gpu=res("wechsel", "pretrain_lm", "gpu", 0),
     shell:
-        "lmrepro stage wechsel.train_source_lm {params.args} > {log} 2>&1"
+        "lmrepro stage lmrepro.common.pretrain_lm --paper wechsel {params.args} > {log} 2>&1"
 
 
 rule wechsel_prep:
@@ -78,7 +102,7 @@ rule wechsel_prep:
 
 rule wechsel_train_tgt_tokenizer:
     input:
-        code=code("wechsel", "train_tgt_tokenizer", "train_source_lm", "data"),
+        code=code("wechsel", "train_tokenizer", "data"),
         data="data/{scale}/wechsel/seed{seed}/prep",
     output:
         tokenizer=directory(WECHSEL_RUNS + "/tgt_tokenizer"),
@@ -88,12 +112,12 @@ rule wechsel_train_tgt_tokenizer:
         cfg=cfg_hash("wechsel", "tokenizer"),
     log:
         "logs/{scale}/wechsel/seed{seed}/train_tgt_tokenizer.log",
-    threads: res("wechsel", "train_tgt_tokenizer", "threads", 1)
+    threads: res("wechsel", "train_tokenizer", "threads", 1)
     resources:
-        runtime=res("wechsel", "train_tgt_tokenizer", "runtime", 5),
-        mem_mb=res("wechsel", "train_tgt_tokenizer", "mem_mb", 2000),
+        runtime=res("wechsel", "train_tokenizer", "runtime", 5),
+        mem_mb=res("wechsel", "train_tokenizer", "mem_mb", 2000),
     shell:
-        "lmrepro stage wechsel.train_tgt_tokenizer {params.args} > {log} 2>&1"
+        "lmrepro stage wechsel.train_tokenizer {params.args} --in text={input.data}/tgt_train.txt > {log} 2>&1"
 
 
 rule wechsel_static_embeddings:

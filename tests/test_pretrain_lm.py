@@ -17,8 +17,12 @@ def test_config_names_what_is_wrong():
         PretrainLMConfig(batches="sami.pretrain_data").check("sami.params.pretrain_lm")
     with pytest.raises(ValueError, match="checkpoints"):
         PretrainLMConfig(batches="lmrepro.x:y", checkpoints=(0, 5, 5)).check("p")
+    with pytest.raises(ValueError, match="evaluate must look like"):
+        PretrainLMConfig(batches="lmrepro.x:y", evaluate="perplexity").check("p")
+    with pytest.raises(ValueError, match="cannot be combined"):
+        PretrainLMConfig(batches="lmrepro.x:y", evaluate="lmrepro.x:z", checkpoints=(0, 5)).check("p")
     with pytest.raises(ValueError, match="no function 'nope'"):
-        pretrain_lm.batch_function("lmrepro.papers.cross_dative.pretrain_data:nope")
+        pretrain_lm.paper_function("lmrepro.papers.cross_dative.pretrain_data:nope")
 
 
 def corpus(tmp_path):

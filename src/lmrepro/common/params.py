@@ -54,12 +54,20 @@ class PretrainLMConfig:
                                            "get_batch(step), the paper's view of its data"})
     model: str = "model"        # config section holding the model spec (family + transformers config keys)
     train: str = "pretrain"     # config section holding the TrainConfig
-    tokenizer: str = "tokenizer"  # tokenizer directory inside the `data` input
+    tokenizer: str = "tokenizer"  # tokenizer directory inside the `data` input (unless a `tokenizer` input is given)
     init_stream: str = "init"   # derive_seed stream of the initial weights (a paper's second LM uses its own)
     checkpoints: tuple[int, ...] = ()  # keep a snapshot at each of these steps (0 = init); () = final model only
+    evaluate: str = field(default="", metadata={"help": "'lmrepro.papers.<slug>.<module>:<function>': (stage, "
+                                                        "tokenizer) -> eval_fn(model, step) -> {name: value}, run "
+                                                        "at step 0 and at the end (metrics <name>_init, _final)"})
 
     def check(self, where: str) -> None:
-        if ":" not in self.batches or not self.batches.startswith("lmrepro."):
-            raise ValueError(f"{where}.batches must look like 'lmrepro.<module>:<function>', got {self.batches!r}")
+        for key in ("batches", "evaluate"):
+            dotted = getattr(self, key)
+            if (dotted or key == "batches") and (":" not in dotted or not dotted.startswith("lmrepro.")):
+                raise ValueError(f"{where}.{key} must look like 'lmrepro.<module>:<function>', got {dotted!r}")
+        if self.checkpoints and self.evaluate:
+            raise ValueError(f"{where}: checkpoints and evaluate cannot be combined (snapshots are taken by the "
+                             f"evaluation hook); evaluate the snapshots in a later stage")
         if self.checkpoints and (len(self.checkpoints) < 2 or list(self.checkpoints) != sorted(set(self.checkpoints))):
             raise ValueError(f"{where}.checkpoints must be >= 2 increasing steps, got {self.checkpoints}")

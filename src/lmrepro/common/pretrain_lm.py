@@ -17,6 +17,10 @@ Order of random draws (fixed, so a paper's numbers do not depend on where its lo
 built first (its draws come from its own seeded generators), then the global RNG is reseeded from
 `derive_seed(seed, init_stream)` and the model initialised, then `train()` runs.
 
+Inputs: `data` (what the batch function reads; its `tokenizer/` unless a `tokenizer` input is given).
+With `evaluate`, the paper's eval function runs at step 0 and at the end; its values are logged as curves
+(`eval/<name>`) and as metrics `<name>_init` / `<name>_final`.
+
 Outputs: `model` (save_pretrained + tokenizer + optimizer state; a killed run resumes from `<model>.resume/`
 when `ckpt_every` is set), or with `checkpoints` a directory `ckpts` holding `step_<N>/` for each listed step
 (step 0 = the initialisation).
@@ -30,14 +34,14 @@ from typing import Callable
 from lmrepro.common.params import PretrainLMConfig
 
 
-def batch_function(dotted: str) -> Callable:
-    """The paper's `module:function` that builds get_batch(step); a clear error when it does not resolve."""
+def paper_function(dotted: str) -> Callable:
+    """The paper's `module:function` (its batch or eval function); a clear error when it does not resolve."""
     module_name, _, name = dotted.partition(":")
     if not module_name.startswith("lmrepro.") or not name:
-        raise ValueError(f"batches: expected 'lmrepro.<module>:<function>', got {dotted!r}")
+        raise ValueError(f"expected 'lmrepro.<module>:<function>', got {dotted!r}")
     fn = getattr(importlib.import_module(module_name), name, None)
     if not callable(fn):
-        raise ValueError(f"batches: {module_name} has no function {name!r}")
+        raise ValueError(f"{module_name} has no function {name!r}")
     return fn
 
 
@@ -58,10 +62,11 @@ def main(argv: list[str] | None = None) -> None:
         if lm.checkpoints and lm.checkpoints[-1] != train_cfg.steps:
             raise SystemExit(f"{st.paper}.params.{known.section}.checkpoints must end at {lm.train}.steps "
                              f"({train_cfg.steps}), got {list(lm.checkpoints)}")
-        tokenizer = load_tokenizer(st.inp("data") / lm.tokenizer)
-        get_batch = batch_function(lm.batches)(st, tokenizer)
+        tokenizer = load_tokenizer(st.inputs.get("tokenizer") or st.inp("data") / lm.tokenizer)
+        get_batch = paper_function(lm.batches)(st, tokenizer)
         seed_everything(derive_seed(st.seed, lm.init_stream))
         model = build_model(model_spec, tokenizer=tokenizer)
+        eval_fn = paper_function(lm.evaluate)(st, tokenizer) if lm.evaluate else None
         desc = f"{st.paper} {known.section}" + (f" [{st.variant}]" if st.variant else "")
         if lm.checkpoints:
             with atomic_dir(st.out("ckpts")) as tmp:
@@ -75,7 +80,10 @@ def main(argv: list[str] | None = None) -> None:
             st.log_metrics({"checkpoints": list(lm.checkpoints)})
         else:
             result = train(model, causal_lm_loss, get_batch, train_cfg, out_dir=st.out("model"), log=st.log_curve,
-                           tokenizer=tokenizer, desc=desc)
+                           tokenizer=tokenizer, eval_fn=eval_fn, eval_at=(0, train_cfg.steps), desc=desc)
+            if eval_fn is not None:
+                for name, value in result["eval"][0].items():
+                    st.log_metrics({f"{name}_init": value, f"{name}_final": result["eval"][train_cfg.steps][name]})
         st.log_metrics({"final_loss": result["loss"], "n_params": n_params(model), "steps": result["step"]})
         st.log_timing(result["timing"])
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from lmrepro.common.seeding import derive_seed
 from lmrepro.papers.wechsel.params import LMDataConfig
 
 
@@ -89,3 +90,19 @@ def load_word_vectors(directory, name: str):
     for word, count in zip(meta["words"], meta["counts"]):
         kv.set_vecattr(word, "count", count)
     return kv
+
+
+def source_batches(st, tokenizer):
+    """The English source LM's batches (spec DAG 2; paper: GPT-2 as released) for the shared stage
+    lmrepro.common.pretrain_lm: random blocks of the tokenized training stream."""
+    cfg = st.params("lm_data", LMDataConfig)
+    stream = token_stream(tokenizer, read_lines(st.inp("data") / "en_train.txt"))
+    st.log_metrics({"vocab_size": len(tokenizer), "train_tokens": stream.numel()})
+    return batch_fn(stream, cfg, derive_seed(st.seed, "source_batches"))
+
+
+def source_perplexity(st, tokenizer):
+    """eval_fn(model, step) -> {"en_ppl": held-out English perplexity}, for the shared stage's `evaluate`."""
+    heldout = eval_blocks(token_stream(tokenizer, read_lines(st.inp("data") / "en_heldout.txt")),
+                          st.params("lm_data", LMDataConfig))
+    return lambda model, step: {"en_ppl": perplexity(model, heldout)}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from lmrepro.common.params import ModelSpec, TrainConfig
+from lmrepro.common.params import ModelSpec, PretrainLMConfig, TrainConfig
 from lmrepro.worlds.conlang import ConlangConfig
 
 ARMS = ("wechsel", "randemb_body", "fullrand")
@@ -95,6 +95,8 @@ class Params:
     model: ModelSpec = field(metadata={"help": "train_source_lm: the English LM (paper: GPT-2)"})
     lm_data: LMDataConfig = field(default_factory=LMDataConfig, metadata={
         "help": "LM blocks and batches of both languages"})
+    pretrain_lm: PretrainLMConfig = field(metadata={
+        "help": "train_source_lm: the shared LM stage trains the English LM on wechsel.data's source batches"})
     source_lm: TrainConfig = field(metadata={"help": "train_source_lm: its training"})
     static: StaticConfig = field(default_factory=StaticConfig, metadata={
         "help": "static_embeddings: Word2Vec (paper: fastText) vectors"})

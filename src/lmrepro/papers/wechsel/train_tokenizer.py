@@ -1,8 +1,10 @@
-"""Train the target tokenizer T_t: the source tokenizer's algorithm (byte-level BPE) and vocabulary size
-(`tokenizer.vocab_size`, shared with T_s), on target-language text (paper §3.1; spec: Method 1, DAG 3).
+"""Train a byte-level BPE tokenizer of `tokenizer.vocab_size` on one language's training text: T_s, the English
+source tokenizer (small/ci; at paper scale GPT-2's own comes with the hub snapshot), and T_t, the target
+tokenizer, with the source's algorithm and size (paper §3.1; spec: Method 1, DAG 3).
 
-    lmrepro stage wechsel.train_tgt_tokenizer --scale small --seed 0 --in data=data/small/wechsel/seed0/prep \
+    lmrepro stage wechsel.train_tokenizer --scale small --seed 0 --in text=data/small/wechsel/seed0/prep/tgt_train.txt \
         --out tokenizer=results/small/wechsel/runs/seed0/tgt_tokenizer --out metrics=...
+    (T_s: --in text=data/small/wechsel/source_seed0/en_train.txt --out tokenizer=.../source_seed0/tokenizer)
 """
 from __future__ import annotations
 
@@ -10,13 +12,13 @@ from lmrepro.common.io import atomic_dir
 from lmrepro.common.stage import Stage
 from lmrepro.common.tokenizers import build_bpe_tokenizer
 from lmrepro.papers.wechsel.data import read_lines
-from lmrepro.papers.wechsel.train_source_lm import TokenizerConfig
+from lmrepro.papers.wechsel.params import TokenizerConfig
 
 
 def main() -> None:
-    with Stage.from_argv("wechsel", "train_tgt_tokenizer") as st:
+    with Stage.from_argv("wechsel", "train_tokenizer") as st:
         cfg = st.params("tokenizer", TokenizerConfig)
-        sentences = read_lines(st.inp("data") / "tgt_train.txt")
+        sentences = read_lines(st.inp("text"))
         tokenizer = build_bpe_tokenizer(sentences, cfg.vocab_size)
         with atomic_dir(st.out("tokenizer")) as tmp:
             tokenizer.save_pretrained(tmp)

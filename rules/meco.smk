@@ -46,16 +46,19 @@ rule meco_pack:
 
 rule meco_pretrain:
     input:
-        code=code("meco", "pretrain", "data"),
-        corpus="data/{scale}/meco/seed{seed}/corpus",
+        code=code("meco", "data"),
+        data="data/{scale}/meco/seed{seed}/corpus",
         rows=lambda wc: f"data/{wc.scale}/meco/seed{wc.seed}/{'plain' if wc.arm == 'baseline' else 'meco'}.safetensors",
     output:
         model=directory("results/{scale}/meco/runs/seed{seed}/{arm}"),
         metrics="results/{scale}/meco/runs/seed{seed}/pretrain_{arm}.json",
     params:
         args=stage_args,
-        cfg=cfg_hash("meco", "model", "meco", "pretrain"),
+        cfg=cfg_hash("meco", "pretrain_lm", "model", "meco", "pretrain"),
         launcher=launcher("meco", "pretrain"),
+        # stage 1 stops at 90% of the schedule its cooldown finishes (paper §3)
+        stop=lambda wc: (f"--set pretrain_lm.stop_frac={1.0 - PAPERS['meco']['params']['meco']['cooldown_frac']}"
+                         if wc.arm == "meco_stage1" else ""),
     wildcard_constraints:
         arm="baseline|meco_stage1",
     log:
@@ -66,12 +69,13 @@ rule meco_pretrain:
         mem_mb=res("meco", "pretrain", "mem_mb", 2000),
         gpu=res("meco", "pretrain", "gpu", 0),
     shell:
-        "{params.launcher} meco.pretrain {params.args} --set run.arm={wildcards.arm} > {log} 2>&1"
+        "{params.launcher} lmrepro.common.pretrain_lm --paper meco {params.args} --set run.arm={wildcards.arm} "
+        "{params.stop} > {log} 2>&1"
 
 
 rule meco_cooldown:
     input:
-        code=code("meco", "cooldown", "pretrain", "data"),
+        code=code("meco", "cooldown", "data"),
         corpus="data/{scale}/meco/seed{seed}/corpus",
         stage1="results/{scale}/meco/runs/seed{seed}/meco_stage1",
         rows="data/{scale}/meco/seed{seed}/cooldown.safetensors",

@@ -5,7 +5,7 @@ nothing unsafe is loaded or leaked.
    MLflow store appears) with a message naming the key and file; hyperparameters the schema leaves untyped are
    rejected by the stage's dataclass when the stage starts; a missing `--in` path and a corrupt checkpoint are
    named in the error.
-2. Interruption: `meco.pretrain` SIGKILLed mid-way leaves no final output, and a rerun resumes from its last
+2. Interruption: meco's pretraining (the shared LM stage) SIGKILLed mid-way leaves no final output, and a rerun resumes from its last
    checkpoint and ends with the same metrics and weights as an uninterrupted run; a SIGKILLed Snakemake run plans
    the killed job again and its rerun resumes.
 3. Security: models are safetensors (the optimizer file loads with weights_only=True), the source tree has no
@@ -51,8 +51,10 @@ def _snakemake(workdir: Path, *args: str, env: dict | None = None, timeout: int 
 
 
 def _stage(stage: str, *args: str, cwd: Path, timeout: int = 300) -> subprocess.CompletedProcess:
-    """`lmrepro stage meco.<stage>` in its own interpreter (no warm worker, no MLflow)."""
-    return subprocess.run([sys.executable, "-m", "lmrepro.cli", "stage", f"meco.{stage}", *args], cwd=cwd,
+    """`lmrepro stage meco.<stage>` in its own interpreter (no warm worker, no MLflow); "pretrain" is meco's use of
+    the shared LM stage."""
+    module = ["lmrepro.common.pretrain_lm", "--paper", "meco"] if stage == "pretrain" else [f"meco.{stage}"]
+    return subprocess.run([sys.executable, "-m", "lmrepro.cli", "stage", *module, *args], cwd=cwd,
                           env=_env(LMREPRO_TRACKING="0", HF_HUB_OFFLINE="1"), capture_output=True, text=True,
                           timeout=timeout)
 
@@ -243,20 +245,20 @@ def test_bad_hyperparameter_fails_the_stage_by_name(tmp_path, meco_inputs, mutat
     _edit_yaml(cfg, mutate)
     out = tmp_path / "out"
     proc = _stage("pretrain", "--config", str(cfg), "--scale", "ci", "--seed", "0", "--threads", "1",
-                  "--in", f"corpus={meco_inputs['corpus']}", "--in", f"rows={meco_inputs['rows']}",
+                  "--in", f"data={meco_inputs['corpus']}", "--in", f"rows={meco_inputs['rows']}",
                   "--out", f"model={out / 'model'}", "--out", f"metrics={out / 'metrics.json'}", cwd=tmp_path)
     output = proc.stdout + proc.stderr
     assert proc.returncode != 0, output[-3000:]
     assert re.search(pattern, output), f"message does not name the key ({pattern}):\n{output[-3000:]}"
     assert not (out / "model").exists() and not (out / "metrics.json").exists()
-    assert "meco baseline:" not in output, "training started before the config was checked"
+    assert "meco pretrain_lm" not in output, "training started before the config was checked"
 
 
 def test_missing_input_path_is_named(tmp_path, meco_inputs):
     missing = tmp_path / "nowhere" / "plain.safetensors"
     out = tmp_path / "out"
     proc = _stage("pretrain", "--scale", "ci", "--seed", "0", "--config", str(MECO_CFG),
-                  "--in", f"corpus={meco_inputs['corpus']}", "--in", f"rows={missing}",
+                  "--in", f"data={meco_inputs['corpus']}", "--in", f"rows={missing}",
                   "--out", f"model={out / 'model'}", "--out", f"metrics={out / 'metrics.json'}", cwd=tmp_path)
     output = proc.stdout + proc.stderr
     assert proc.returncode != 0, output[-3000:]
@@ -311,9 +313,9 @@ STEPS, CKPT_EVERY = 1600, 100
 
 
 def _pretrain_cmd(inputs: dict[str, Path], out: Path) -> list[str]:
-    return [sys.executable, "-m", "lmrepro.cli", "stage", "meco.pretrain", "--config", str(MECO_CFG),
-            "--scale", "ci", "--seed", "0", "--threads", "1",
-            "--in", f"corpus={inputs['corpus']}", "--in", f"rows={inputs['rows']}",
+    return [sys.executable, "-m", "lmrepro.cli", "stage", "lmrepro.common.pretrain_lm", "--paper", "meco",
+            "--config", str(MECO_CFG), "--scale", "ci", "--seed", "0", "--threads", "1",
+            "--in", f"data={inputs['corpus']}", "--in", f"rows={inputs['rows']}",
             "--out", f"model={out / 'model'}", "--out", f"metrics={out / 'metrics.json'}",
             "--set", "run.arm=baseline", "--set", f"pretrain.steps={STEPS}",
             "--set", f"pretrain.ckpt_every={CKPT_EVERY}"]
@@ -350,7 +352,7 @@ def test_killed_training_resumes_to_the_same_result(tmp_path, meco_inputs):
                           timeout=300)
     output = proc.stdout + proc.stderr
     assert proc.returncode == 0, output[-3000:]
-    assert f"resuming meco baseline from {resume_dir} at step {killed_at}" in output, output[-3000:]
+    assert re.search(rf"resuming meco pretrain_lm \[arm=baseline[^]]*\] from {re.escape(str(resume_dir))} at step {killed_at}\b", output), output[-3000:]
     assert not resume_dir.exists(), "the resume checkpoint was not removed once the final model was saved"
 
     want, got = (json.loads((d / "metrics.json").read_text()) for d in (ref, run))
@@ -408,7 +410,7 @@ def test_killed_snakemake_run_plans_the_job_again_and_resumes(tmp_path):
     rerun = _snakemake(workdir, "-c", "1", target, "--config", "scale=ci", timeout=300)
     assert rerun.returncode == 0, rerun.stdout[-3000:] + rerun.stderr[-3000:]
     log_text = (workdir / "logs" / "ci" / "meco" / "seed0" / "pretrain_baseline.log").read_text()
-    assert re.search(r"resuming meco baseline from \S+ at step [1-9]\d*", log_text), log_text[-3000:]
+    assert re.search(r"resuming meco pretrain_lm \[arm=baseline\] from \S+ at step [1-9]\d*", log_text), log_text[-3000:]
     assert (workdir / target / "model.safetensors").is_file() and not resume_dir.exists()
 
 

@@ -57,6 +57,9 @@ class PretrainLMConfig:
     tokenizer: str = "tokenizer"  # tokenizer directory inside the `data` input (unless a `tokenizer` input is given)
     init_stream: str = "init"   # derive_seed stream of the initial weights (a paper's second LM uses its own)
     checkpoints: tuple[int, ...] = ()  # keep a snapshot at each of these steps (0 = init); () = final model only
+    stop_frac: float = field(default=1.0, metadata={
+        "help": "stop after this share of the LR schedule, saving optimizer and scheduler so that a later stage "
+                "finishes it (MeCo stage 1 stops at 0.9 of the schedule its cooldown completes)"})
     evaluate: str = field(default="", metadata={"help": "'lmrepro.papers.<slug>.<module>:<function>': (stage, "
                                                         "tokenizer) -> eval_fn(model, step) -> {name: value}, run "
                                                         "at step 0 and at the end (metrics <name>_init, _final)"})
@@ -66,6 +69,8 @@ class PretrainLMConfig:
             dotted = getattr(self, key)
             if (dotted or key == "batches") and (":" not in dotted or not dotted.startswith("lmrepro.")):
                 raise ValueError(f"{where}.{key} must look like 'lmrepro.<module>:<function>', got {dotted!r}")
+        if not 0.0 < self.stop_frac <= 1.0:
+            raise ValueError(f"{where}.stop_frac must be in (0, 1], got {self.stop_frac}")
         if self.checkpoints and self.evaluate:
             raise ValueError(f"{where}: checkpoints and evaluate cannot be combined (snapshots are taken by the "
                              f"evaluation hook); evaluate the snapshots in a later stage")

@@ -58,6 +58,9 @@ def main(argv: list[str] | None = None) -> None:
     with Stage.from_argv(None, known.section, rest) as st:
         lm = st.params(known.section, PretrainLMConfig)
         train_cfg = st.params(lm.train, TrainConfig)
+        if lm.stop_frac < 1.0:  # the schedule's horizon stays; a later stage resumes and finishes it
+            train_cfg.schedule_steps = train_cfg.steps
+            train_cfg.steps = round(train_cfg.steps * lm.stop_frac)
         model_spec = st.params(lm.model, dict)
         if lm.checkpoints and lm.checkpoints[-1] != train_cfg.steps:
             raise SystemExit(f"{st.paper}.params.{known.section}.checkpoints must end at {lm.train}.steps "

@@ -6,7 +6,7 @@
         st.log_metrics({"loss": 1.2}); st.log_curve("train/loss", step, value)
 
 Command line (what a Snakemake rule runs):
-    lmrepro stage meco.pretrain --scale small --seed 0 --in data=... --out model=... --out metrics=...
+    lmrepro stage meco.gen_corpus --scale small --seed 0 --out data=... --out metrics=...
         [--config config/papers/meco.yaml] [--set pretrain.steps=10]
 
 On exit the stage writes `metrics.json` atomically (the source of truth), then logs one MLflow run from it. If the

@@ -13,7 +13,7 @@ from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
 from lmrepro.common.train import TrainConfig, causal_lm_loss, train
 from lmrepro.papers.meco.data import batch_fn
-from lmrepro.papers.meco.pretrain import MecoConfig
+from lmrepro.papers.meco.params import MecoConfig
 
 
 def main() -> None:

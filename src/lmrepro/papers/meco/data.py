@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import torch
 
-from lmrepro.papers.meco.params import SMALL_TEMPLATE
+from lmrepro.common.seeding import derive_seed
+from lmrepro.papers.meco.params import SMALL_TEMPLATE, MecoConfig, RunConfig
 
 TEMPLATE_WORDS = ["URL:", "<nl2>"]
 
@@ -63,3 +64,13 @@ def batch_fn(rows: dict[str, torch.Tensor], batch_size: int, seed: int):
 
     return get_batch
 
+
+
+def pretrain_batches(st, tokenizer):
+    """Batches of either pretraining arm (paper §2-3; spec: Small scale / Training) for the shared stage
+    lmrepro.common.pretrain_lm: the baseline's plain rows or MeCo stage 1's URL-conditioned rows (the `rows`
+    input), drawn with the arm's own data seed; both arms start from the same init."""
+    from safetensors.torch import load_file
+
+    run, meco = st.params("run", RunConfig), st.params("meco", MecoConfig)
+    return batch_fn(load_file(str(st.inp("rows"))), meco.batch_size, derive_seed(st.seed, "data", run.arm))

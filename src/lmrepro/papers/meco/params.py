@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from lmrepro.common.params import ModelSpec, TrainConfig
+from lmrepro.common.params import ModelSpec, PretrainLMConfig, TrainConfig
 from lmrepro.worlds.sources import SourcesWorldConfig
 
 SMALL_TEMPLATE = "URL: {domain} <nl2>"
@@ -68,6 +68,8 @@ class Params:
     meco: MecoConfig = field(default_factory=MecoConfig, metadata={
         "help": "pretrain/cooldown: the 90% / 10% split (paper §3)"})
     run: RunConfig = field(default_factory=RunConfig, metadata={"help": "pretrain: which arm this job trains"})
+    pretrain_lm: PretrainLMConfig = field(metadata={
+        "help": "pretrain: the shared LM stage trains either arm on meco.data's batches"})
     pretrain: TrainConfig = field(metadata={"help": "pretrain and cooldown: one LR schedule over both (paper §3)"})
     evaluate: EvalConfig = field(default_factory=EvalConfig, metadata={
         "help": "evaluate: held-out loss with and without the template"})

@@ -19,6 +19,8 @@ donate ... to, ...), so stimuli read naturally. Frequencies within each class ar
 Registers ("sources") of rising complexity: `child` (3-6 words, many questions and pronouns, NP fragments),
 `dialogue` (short-to-medium, pronouns, some PPs/RCs/conjunctions), `written` (long, PPs, nested relative
 clauses, conjunctions, no questions). Their parameters are `Register` dataclasses in `GrammarConfig.registers`.
+`Register.class_determined` (default off; word_class) turns a register into a slot grammar whose context fixes the
+class of the next word: exactly one adjective iff the determiner is definite, no modifiers on subject NPs.
 
 Output schemas (JSONL rows; `to_dataset` turns a list of rows into an HF `datasets.Dataset`):
 - sentences: {"source": str, "text": str, "tags": [str], "rules": [str]}; text is space-separated tokens
@@ -106,6 +108,12 @@ class Register:
     # harmonic alignment (cross_dative): in a DO/PO dative the first postverbal argument is, with this
     # probability, a pronoun of its role's animacy and the second a full noun phrase (0: no such bias; no rng draw)
     p_dative_harmonic: float = 0.0
+    # class-determined slots (word_class): the free choices that most often leave the class of the next word open
+    # are signalled by a word already emitted. A full NP carries exactly one adjective iff its determiner is
+    # definite (the, this, these; p_adj unused), and subject NPs take no PP/RC modifier, so a subject noun is always
+    # followed by its verb. Still free: subject vs object relative after "that" (VERB vs DET next). False: the
+    # geometric adjectives and free modifiers above (and the same random draws as before).
+    class_determined: bool = False
 
 
 REGISTERS = {
@@ -233,10 +241,16 @@ class Grammar:
     def _noun_np(self, rng, reg: Register, depth: int, out: list, rules: set, num: str, animate: bool | None,
                  allow_mod: bool = True) -> Noun:
         noun = self.any_noun(rng) if animate is None else self.noun_by_anim[animate](rng)
-        out.append((self._det(rng, num), "DET"))
-        while rng.random() < reg.p_adj and len(out) < 40:
-            rules.add("adj")
-            out.append((self.adj(rng), "ADJ"))
+        det = self._det(rng, num)
+        out.append((det, "DET"))
+        if reg.class_determined:
+            if det in DEFINITE:
+                rules.add("adj")
+                out.append((self.adj(rng), "ADJ"))
+        else:
+            while rng.random() < reg.p_adj and len(out) < 40:
+                rules.add("adj")
+                out.append((self.adj(rng), "ADJ"))
         out.append((noun.sg if num == "sg" else noun.pl, "NOUN"))
         rules.add("np_noun")
         if allow_mod and depth < reg.max_depth:
@@ -260,7 +274,8 @@ class Grammar:
             p = rng.choice(cands)
             out.append((p if case == "subj" else PRONOUNS[p][1], "PRON"))
             return num, PRONOUNS[p][2]
-        noun = self._noun_np(rng, reg, depth, out, rules, num, animate)
+        noun = self._noun_np(rng, reg, depth, out, rules, num, animate,
+                             allow_mod=not (reg.class_determined and case == "subj"))
         if num == "pl":
             return num, "themselves"
         return num, (rng.choice(("himself", "herself")) if noun.animate else "itself")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 from collections import defaultdict
 import shutil
@@ -32,9 +33,16 @@ def timed(fn) -> float:
     return time.perf_counter() - t0
 
 
+def workdir_env(workdir: Path) -> dict:
+    """The workdir's own sources first: the doubled workflow's twin papers exist only there (their params.py is
+    imported when the Snakefile is parsed)."""
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(workdir / "src"),
+                                                                     os.environ.get("PYTHONPATH")]))}
+
+
 def dryrun_all(workdir: Path, papers: list[str]) -> float:
     return sum(timed(lambda s=s: run_snakemake(workdir, "-n", "--forceall", "--quiet", "--config", f"scale={s}",
-                                               "--", *papers)) for s in SCALES)
+                                               "--", *papers, env=workdir_env(workdir))) for s in SCALES)
 
 
 def doubled_workdir(dest: Path) -> list[str]:
@@ -128,7 +136,8 @@ def main() -> None:
     out["dryrun_growth_2x"] = out["dryrun_all_2x_s"] / out["dryrun_all_s"]
     for name, workdir, papers in (("dryrun_jobs", single, PAPERS), ("dryrun_jobs_2x", double, papers2)):
         out[name] = sum(sum(planned_jobs(run_snakemake(workdir, "-n", "--forceall", "--config", f"scale={s}", "--",
-                                                       *papers).stdout).values()) for s in SCALES)
+                                                       *papers, env=workdir_env(workdir)).stdout).values())
+                        for s in SCALES)
 
     if args.suite and args.suite_scale == "ci":  # the ci suite is the ci run: no second one
         out["suite"] = run_suite(single, "ci", enabled_papers())

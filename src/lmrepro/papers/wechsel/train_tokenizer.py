@@ -16,7 +16,10 @@ from lmrepro.papers.wechsel.params import TokenizerConfig
 
 
 def main() -> None:
-    with Stage.from_argv("wechsel", "train_tokenizer") as st:
+    st = Stage.from_argv("wechsel", "train_tokenizer")
+    # T_s and T_t of one seed are sibling runs: named apart by their language (en_train.txt / tgt_train.txt)
+    st.variant = f"lang={st.inp('text').name.split('_')[0]}"
+    with st:
         cfg = st.params("tokenizer", TokenizerConfig)
         sentences = read_lines(st.inp("text"))
         tokenizer = build_bpe_tokenizer(sentences, cfg.vocab_size)

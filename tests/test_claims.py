@@ -43,7 +43,7 @@ def test_missing_metric_is_named():
 
 def test_claims_file_shape():
     doc = evaluate_claims("meco", "small", [CLAIM], seeds(0.6, 0.6, 0.6))
-    assert set(doc) == {"paper", "scale", "seeds", "claims"} and doc["seeds"] == [0, 1, 2]
+    assert set(doc) == {"paper", "scale", "seeds", "claims", "paper_results"} and doc["seeds"] == [0, 1, 2]
     assert {"id", "statement", "observed", "op", "threshold", "holds"} <= set(doc["claims"][0])
     assert not math.isnan(doc["claims"][0]["observed"])
 
@@ -167,3 +167,58 @@ def test_schema_accepts_every_kind(tmp_path):
 def test_diff_with_a_nan_seed_does_not_hold():
     out = evaluate_claim(DIFF, two_arms([0.9, float("nan"), 1.0], [0.5, 0.6, 0.4]))
     assert out["holds"] is False and all(math.isnan(x) for x in out["interval"])
+
+
+FIGURE = {"value": "+1.2", "setting": "1.6B model, average of 10 tasks", "source": "arXiv:2501.01956v3, Table 1",
+          "where": "table", "comparison": "direction"}
+
+
+@pytest.mark.parametrize("reported,message", [
+    ({"value": 0.5}, r"claims\.5\.reported: 'setting' is a required property"),
+    ({k: v for k, v in FIGURE.items() if k != "source"}, r"claims\.5\.reported: 'source' is a required property"),
+    ({**FIGURE, "source": "Table 1"}, r"claims\.5\.reported\.source: 'Table 1' does not match"),
+    ({k: v for k, v in FIGURE.items() if k != "comparison"}, r"'comparison' is a required property"),
+    ({**FIGURE, "comparison": "roughly"}, r"claims\.5\.reported\.comparison: 'roughly' is not one of"),
+    ({**FIGURE, "page": 3}, r"claims\.5\.reported: Unevaluated properties are not allowed \('page'"),
+])
+def test_schema_refuses_a_paper_figure_without_its_source_setting_or_comparison(tmp_path, reported, message):
+    with pytest.raises(ConfigError, match=message):
+        load_paper_config(_meco_with_claim(tmp_path, {**CLAIM, "id": "F", "reported": reported}), "small")
+
+
+def test_schema_refuses_a_headline_without_where_it_is_printed(tmp_path):
+    doc = yaml.safe_load(paper_config_path("meco").read_text())
+    doc["paper_results"] = {"headlines": [{k: v for k, v in FIGURE.items() if k not in ("where", "comparison")}]}
+    path = tmp_path / "meco.yaml"
+    path.write_text(yaml.safe_dump(doc))
+    with pytest.raises(ConfigError, match=r"paper_results\.headlines\.0: 'where' is a required property"):
+        load_paper_config(path, "small")
+
+
+def test_summary_and_table_show_the_papers_figure_with_its_source(tmp_path):
+    headline = {k: v for k, v in FIGURE.items() if k != "comparison"} | {"value": "33% less data", "where": "abstract"}
+    claims = [{**CLAIM, "reported": FIGURE}, {**CLAIM, "id": "B", "reported": {**FIGURE, "comparison": "magnitude"}},
+              {**CLAIM, "id": "C"}]
+    doc = evaluate_claims("p", "small", claims, seeds(0.6, 0.7), {"headlines": [headline], "note": "no Table 2"})
+    path = tmp_path / "p" / "claims.json"
+    path.parent.mkdir()
+    path.write_text(json.dumps(doc))
+    text = render("small", [path], tmp_path / "summary.md")
+    figure = "+1.2 (1.6B model, average of 10 tasks; arXiv:2501.01956v3, Table 1)"
+    assert f"| p | A | s | {figure} [direction only] |" in text
+    assert f"| p | B | s | {figure} |" in text and "| p | C | s | not recorded |" in text
+    assert "2 of 3 claims have the paper's own figure beside ours" in text
+    assert "- 33% less data (1.6B model, average of 10 tasks; arXiv:2501.01956v3, Table 1)" in text
+    assert "- note: no Table 2" in text
+    html = claims_table(doc)
+    assert "arXiv:2501.01956v3, Table 1" in html and "The paper's headline figures" in html
+
+
+@pytest.mark.parametrize("slug", sorted(p.stem for p in paper_config_path("meco").parent.glob("*.yaml")))
+def test_every_paper_records_its_headline_figures_or_says_why_not(slug):
+    """Issue 16's bar: the abstract's headline and at least one table figure, each with its source, or a note."""
+    results = load_paper_config(paper_config_path(slug), "small").get("paper_results")
+    assert results, f"{slug}: no paper_results block (the paper's own headline figures)"
+    wheres = {h["where"] for h in results.get("headlines", [])}
+    assert {"abstract", "table"} <= wheres or results.get("note"), (
+        f"{slug}: paper_results needs the abstract's headline and a table figure, or a note saying why not")

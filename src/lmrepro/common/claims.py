@@ -8,7 +8,12 @@ A claim in config/papers/<slug>.yaml:
       agg: mean                         # the claim's kind (below); mean when omitted
       op: ">="
       threshold: 0.5
-      reported: {value: ..., source: "Table 1"}   # the paper's own figure, or null = "not recorded"
+      reported:                         # the paper's own figure that the claim mirrors, or null = "not recorded"
+        value: "+0.6 pp"
+        setting: "1.6B Llama on DCLM, average of 10 tasks, MeCo vs standard pretraining"
+        source: "arXiv:2501.01956v3, Table 1"
+        where: table
+        comparison: direction           # ours is a toy version: only the sign compares (or: magnitude)
 
 Kinds (`agg`), each comparing a per-seed value with `op threshold`:
 - mean: the seed mean satisfies the comparison; observed = the mean.
@@ -20,7 +25,7 @@ Kinds (`agg`), each comparing a per-seed value with `op threshold`:
 - report: no comparison (no op, no threshold): the value is shown, never judged; `holds` is null.
 
 claims.json: {"paper", "scale", "seeds", "claims": [{"id", "statement", "metric", "agg", "observed", "mean", "sd",
-"op", "threshold", "holds", "per_seed", "per_seed_pass", "note", "reported"}]}, plus "k" and "n" for k_of_n and
+"op", "threshold", "holds", "per_seed", "per_seed_pass", "note", "reported"}], "paper_results"}, plus "k" and "n" for k_of_n and
 "baseline", "confidence" and "interval" ([low, high]) for diff. per_seed_pass says whether each seed's value
 satisfies the comparison (null for report); note explains a degenerate case (null otherwise).
 """
@@ -122,16 +127,28 @@ def seeds_needed(k: int | float, n: int) -> int:
     return int(k) if k >= 1 else math.ceil(k * n - 1e-9)
 
 
-def evaluate_claims(paper: str, scale: str, claims: list[dict], per_seed: dict[int, dict]) -> dict:
+def evaluate_claims(paper: str, scale: str, claims: list[dict], per_seed: dict[int, dict],
+                    paper_results: dict | None = None) -> dict:
+    """All of a paper's claims; `paper_results` (the config's block of the paper's headline figures) rides along
+    so that the summary can show them beside ours."""
     if not per_seed:
         raise ValueError(f"{paper}: no per-seed metrics to evaluate claims on")
     return {"paper": paper, "scale": scale, "seeds": sorted(per_seed),
-            "claims": [evaluate_claim(c, per_seed) for c in claims]}
+            "claims": [evaluate_claim(c, per_seed) for c in claims], "paper_results": paper_results}
 
 
 # -- rendering, shared by claims.html, summary.md, the report plot and the log ------------------------------------
 def verdict_text(c: dict) -> str:
     return "report only" if c["holds"] is None else "holds" if c["holds"] else "does not hold"
+
+
+def reported_text(rep: dict | None) -> str:
+    """The paper's figure with what it measures and where it is printed; whether ours compares in direction only."""
+    if not rep:
+        return "not recorded"
+    where = "; ".join(x for x in (rep.get("setting"), rep.get("source")) if x)
+    text = f"{rep['value']} ({where or 'source not given'})"
+    return text + {"direction": " [direction only]", "magnitude": ""}.get(rep.get("comparison"), "")
 
 
 def check_text(c: dict, fmt) -> str:

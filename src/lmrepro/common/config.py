@@ -55,7 +55,7 @@ def validate(doc: Any, schema_name: str, source: str | Path) -> None:
 
     schema = load_yaml(SCHEMA_DIR / schema_name)
     validator = jsonschema.Draft202012Validator(schema)
-    errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path))
+    errors = sorted(_specific(validator.iter_errors(doc)), key=lambda e: list(e.absolute_path))
     if errors:
         lines = []
         for err in errors[:5]:
@@ -68,6 +68,19 @@ def validate(doc: Any, schema_name: str, source: str | Path) -> None:
                 message += f" (claim {doc['claims'][path[1]].get('id', '<no id>')})"
             lines.append(f"  {where}: {message}")
         raise ConfigError(f"{source} is invalid:\n" + "\n".join(lines))
+
+
+def _specific(errors):
+    """For a value that matches none of a oneOf/anyOf (e.g. `reported`: null or a figure), the errors of the
+    alternatives it was meant for (not "is not of type 'null'"); the "unevaluated properties" echo of a failed
+    allOf is dropped when a more specific error explains it."""
+    for err in errors:
+        if err.validator not in ("oneOf", "anyOf") or not err.context:
+            yield err
+            continue
+        inner = [e for e in err.context if e.validator != "type"] or [err]
+        specific = [e for e in inner if e.validator != "unevaluatedProperties"]
+        yield from _specific(specific or inner)
 
 
 def paper_config_path(slug: str, root: str | Path | None = None) -> Path:

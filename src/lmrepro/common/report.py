@@ -18,7 +18,7 @@ import re
 import statistics
 import textwrap
 
-from lmrepro.common.claims import (check_text, claim_line, evaluate_claims, ours_text, per_seed_text,
+from lmrepro.common.claims import (check_text, claim_line, evaluate_claims, ours_text, per_seed_text, reported_text,
                                    verdict_text)
 from lmrepro.common.io import atomic_file, read_json, write_json
 from lmrepro.common.stage import Stage
@@ -101,8 +101,7 @@ def claims_table(claims: dict) -> str:
             "<th>check</th><th>per seed</th><th>verdict</th></tr>")
     rows = []
     for c in claims["claims"]:
-        rep = c.get("reported")
-        reported = f"{rep.get('value')} ({rep.get('source', 'source not given')})" if rep else "not recorded"
+        reported = reported_text(c.get("reported"))
         verdict = cell(verdict_text(c))
         if c["holds"] is False:
             verdict = f"<b>{verdict}</b>"
@@ -113,7 +112,16 @@ def claims_table(claims: dict) -> str:
     return (f"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{html.escape(title)}</title>"
             "<style>table{border-collapse:collapse;font-family:sans-serif;font-size:13px}"
             "td,th{border:1px solid #bbb;padding:3px 6px;text-align:left}</style></head><body>"
-            f"<h3>{html.escape(title)}</h3><table>{head}{''.join(rows)}</table></body></html>\n")
+            f"<h3>{html.escape(title)}</h3><table>{head}{''.join(rows)}</table>{_headlines_html(claims)}"
+            "</body></html>\n")
+
+
+def _headlines_html(claims: dict) -> str:
+    """The paper's own headline figures (config `paper_results`), under the claims table."""
+    results = claims.get("paper_results") or {}
+    items = [f"<li>{html.escape(reported_text(h))}</li>" for h in results.get("headlines", [])]
+    note = f"<p>{html.escape(results['note'])}</p>" if results.get("note") else ""
+    return f"<h4>The paper's headline figures</h4><ul>{''.join(items)}</ul>{note}" if items or note else ""
 
 
 def _fmt(x) -> str:
@@ -128,7 +136,7 @@ def _get(seed_metrics: dict, dotted: str) -> float:
 def main() -> None:
     with Stage.from_argv(None, "report") as st:
         per_seed, rows = collect(st.inputs)
-        claims = evaluate_claims(st.paper, st.scale, st.cfg["claims"], per_seed)
+        claims = evaluate_claims(st.paper, st.scale, st.cfg["claims"], per_seed, st.cfg.get("paper_results"))
         write_json(st.out("claims"), claims)
         with atomic_file(st.out("table")) as tmp:
             tmp.write_text(claims_table(claims))

@@ -23,6 +23,8 @@ include: "rules/spt.smk"
 include: "rules/climb.smk"
 include: "rules/karel_meaning.smk"
 include: "rules/cross_dative.smk"
+include: "rules/implicit_reward.smk"
+include: "rules/coh.smk"
 
 
 rule all:
@@ -80,3 +82,13 @@ rule cross_dative:
     input:
         claims_target("cross_dative"),
         f"results/{SCALE}/cross_dative/coefs.json",
+
+
+rule implicit_reward:
+    input:
+        claims_target("implicit_reward"),
+
+
+rule coh:
+    input:
+        claims_target("coh"),

@@ -7,11 +7,12 @@ import torch.nn.functional as F
 
 from lmrepro.common import config as cfglib
 from lmrepro.common.models import build_model
+from lmrepro.common.preference import completion_batch
 from lmrepro.common.tokenizers import build_word_tokenizer
 from lmrepro.common.train import TrainConfig, masked_lm_loss
 from lmrepro.papers.sami.evaluate import win_rate
-from lmrepro.papers.sami.method import (decode, generate, make_objective, matrix_batch, mean_logprobs, pair_batch,
-                                        render_prompt, response_logprobs, sami_loss, score_matrices, token_kl)
+from lmrepro.papers.sami.method import (decode, generate, make_objective, matrix_batch, mean_logprobs, render_prompt,
+                                        response_logprobs, sami_loss, score_matrices, token_kl)
 from lmrepro.papers.sami.params import EvalConfig, PrepConfig, PromptConfig, SamiConfig
 from lmrepro.papers.sami.prep import first_human_turn
 from lmrepro.worlds import principles as W
@@ -92,9 +93,9 @@ def by_hand(model, prompt, response):
     return sum(float(logp[len(prompt) - 1 + i, t]) for i, t in enumerate(response)) / len(response)
 
 
-def test_pair_batch_masks_prompt_and_padding_but_not_eos(tiny):
+def test_completion_batch_masks_prompt_and_padding_but_not_eos(tiny):
     tok, _ = tiny
-    b = pair_batch([([1, 5, 6], [7, 2]), ([1, 5], [7, 8, 9, 2])], tok.pad_token_id)
+    b = completion_batch([([1, 5, 6], [7, 2]), ([1, 5], [7, 8, 9, 2])], tok.pad_token_id)
     assert b["loss_mask"].tolist() == [[0, 0, 0, 1, 1, 0], [0, 0, 1, 1, 1, 1]]
     assert b["input_ids"][0, -1] == tok.pad_token_id and b["input_ids"][1, -1] == tok.eos_token_id
 

@@ -41,6 +41,13 @@ class TrainConfig:
             raise ValueError(f"{where}.grad_accum must be >= 1, got {self.grad_accum}")
 
 
+@dataclass
+class CorpusConfig:
+    """`lmrepro.common.batches:sentence_batches`: one sentence per row of the `data` input's jsonl file."""
+    batch_size: int = field(default=64, metadata={"help": "sentences (rows) per step"})
+    file: str = "corpus.jsonl"  # rows {"text": ...} inside the `data` input
+
+
 class ModelSpec(dict):
     """A model config mapping: `family` (a key of lmrepro.common.models.FAMILIES) plus that transformers config
     class's keys. `from_dict` checks the family; `config.check_model_keys` the keys, against the config class (it

@@ -219,6 +219,31 @@ def description_corpus(world: FeedbackWorld, cfg: FeedbackWorldConfig, seed: int
     return lines
 
 
+def write_world(world: FeedbackWorld, cfg: FeedbackWorldConfig, seed: int, out_dir) -> int:
+    """A prep stage's world files: world.json (`read_world` reads it back), the description corpus as
+    corpus.jsonl rows {"text"} (for `lmrepro.common.batches:sentence_batches`) and a word-level tokenizer/ over
+    the world's vocabulary. Returns the corpus size."""
+    import json
+    from dataclasses import asdict
+    from pathlib import Path
+
+    from lmrepro.common.tokenizers import build_word_tokenizer
+
+    out_dir = Path(out_dir)
+    (out_dir / "world.json").write_text(json.dumps(asdict(world)))
+    corpus = description_corpus(world, cfg, seed)
+    (out_dir / "corpus.jsonl").write_text("".join(json.dumps({"text": line}) + "\n" for line in corpus))
+    build_word_tokenizer(world.vocabulary()).save_pretrained(out_dir / "tokenizer")
+    return len(corpus)
+
+
+def read_world(path) -> FeedbackWorld:
+    import json
+    from pathlib import Path
+
+    return FeedbackWorld(**json.loads(Path(path).read_text()))
+
+
 # ---- 2. styled answers and criteria ------------------------------------------------------------------------
 def styled_answer(world: FeedbackWorld, name: str, style: tuple[int, ...]) -> str:
     """The same entity under a 5-bit style (1 = short, formal, factual, humorous, scientific)."""

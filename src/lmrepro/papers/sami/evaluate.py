@@ -22,10 +22,11 @@ import torch
 
 from lmrepro.common.io import read_json, read_jsonl
 from lmrepro.common.models import load_model, load_tokenizer
+from lmrepro.common.generation import generate
 from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
-from lmrepro.papers.sami.method import (PromptConfig, SamiConfig, decode, generate, matrix_batch, prompt_ids,
-                                        render_prompt, score_matrices)
+from lmrepro.papers.sami.method import (PromptConfig, SamiConfig, decode, matrix_batch, prompt_ids, render_prompt,
+                                        score_matrices)
 from lmrepro.papers.sami.params import EvalConfig
 from lmrepro.worlds.principles import PRINCIPLE_NAMES, PrinciplesWorld, check
 

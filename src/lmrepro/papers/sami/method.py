@@ -22,6 +22,8 @@ from typing import Callable
 import torch
 import torch.nn.functional as F
 
+from lmrepro.common.generation import generate
+from lmrepro.common.preference import completion_batch
 from lmrepro.common.seeding import derive_seed
 from lmrepro.papers.sami.params import PromptConfig, SamiConfig
 
@@ -52,48 +54,7 @@ def render_prompt(pcfg: PromptConfig, principles: list[str] | None, query: str,
     return f"{pcfg.header} {items} {q}"
 
 
-# -- sampling --------------------------------------------------------------------------------------------------
-@torch.no_grad()
-def generate(model, tokenizer, prompts: list[list[int]], *, max_new_tokens: int, temperature: float,
-             seed: int, batch_size: int = 512) -> tuple[list[list[int]], list[bool]]:
-    """Response ids for each prompt, cut after the first EOS, and whether an EOS came within max_new_tokens.
-    temperature 0 = greedy. Prompts are left-padded; the sampling RNG is seeded: outputs are a function of
-    (model, prompts, seed)."""
-    model.eval()
-    torch.manual_seed(seed)
-    out: list[list[int]] = []
-    done: list[bool] = []
-    eos, pad = tokenizer.eos_token_id, tokenizer.pad_token_id
-    for i in range(0, len(prompts), batch_size):
-        chunk = prompts[i:i + batch_size]
-        width = max(map(len, chunk))
-        ids = torch.tensor([[pad] * (width - len(p)) + p for p in chunk])
-        attn = torch.tensor([[0] * (width - len(p)) + [1] * len(p) for p in chunk])
-        kwargs = dict(do_sample=True, temperature=temperature, top_k=0, top_p=1.0) if temperature > 0 \
-            else dict(do_sample=False)
-        gen = model.generate(input_ids=ids, attention_mask=attn, max_new_tokens=max_new_tokens,
-                             eos_token_id=eos, pad_token_id=pad, **kwargs)[:, width:].tolist()
-        for row in gen:
-            out.append(row[:row.index(eos) + 1] if eos in row else row)
-            done.append(eos in row)
-    return out, done
-
-
 # -- scoring ---------------------------------------------------------------------------------------------------
-def pair_batch(pairs: list[tuple[list[int], list[int]]], pad_id: int) -> dict[str, torch.Tensor]:
-    """Right-padded (prompt + response) rows with a mask that is 1 on response tokens (EOS included) only."""
-    width = max(len(p) + len(r) for p, r in pairs)
-    n = len(pairs)
-    input_ids = torch.full((n, width), pad_id, dtype=torch.long)
-    attention = torch.zeros((n, width), dtype=torch.long)
-    loss_mask = torch.zeros((n, width), dtype=torch.long)
-    for i, (p, r) in enumerate(pairs):
-        input_ids[i, :len(p) + len(r)] = torch.tensor(p + r)
-        attention[i, :len(p) + len(r)] = 1
-        loss_mask[i, len(p):len(p) + len(r)] = 1
-    return {"input_ids": input_ids, "attention_mask": attention, "loss_mask": loss_mask}
-
-
 def response_logprobs(model, batch: dict[str, torch.Tensor]) -> torch.Tensor:
     """Next-token log-distributions log pi(. | x_<t) for t = 1..T-1, float32, shape [rows, T-1, vocab]."""
     logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits
@@ -117,7 +78,7 @@ def token_kl(logp: torch.Tensor, ref_logp: torch.Tensor, batch: dict[str, torch.
 def matrix_batch(items: list[dict], pad_id: int) -> dict[str, torch.Tensor]:
     """All C x C (constitution j, response k) pairs of each item, row-major: pair (q, j, k) is row q*C*C+j*C+k."""
     pairs = [(p, r) for it in items for p in it["prompt_ids"] for r in it["response_ids"]]
-    batch = pair_batch(pairs, pad_id)
+    batch = completion_batch(pairs, pad_id)
     batch["n_items"] = torch.tensor(len(items))
     return batch
 
@@ -156,7 +117,7 @@ def sami_loss(scores: torch.Tensor) -> tuple[torch.Tensor, dict[str, float]]:
 
 
 def diagonal_batch(items: list[dict], pad_id: int) -> dict[str, torch.Tensor]:
-    return pair_batch([(p, r) for it in items for p, r in zip(it["prompt_ids"], it["response_ids"])], pad_id)
+    return completion_batch([(p, r) for it in items for p, r in zip(it["prompt_ids"], it["response_ids"])], pad_id)
 
 
 def make_objective(objective: str, ref_model=None, beta: float = 0.0) -> tuple[Callable, Callable]:

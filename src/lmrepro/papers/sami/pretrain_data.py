@@ -12,7 +12,8 @@ import torch
 
 from lmrepro.common.io import read_jsonl
 from lmrepro.common.seeding import derive_seed
-from lmrepro.papers.sami.method import encode, pair_batch, prompt_ids
+from lmrepro.common.preference import completion_batch
+from lmrepro.papers.sami.method import encode, prompt_ids
 from lmrepro.papers.sami.params import BaseConfig
 
 
@@ -22,7 +23,7 @@ def pretrain_batches(st, tokenizer):
     corpus = read_jsonl(st.inp("data") / "corpus.jsonl")
     pairs = [(prompt_ids(tokenizer, r["prompt"]), encode(tokenizer, r["response"]) + [tokenizer.eos_token_id])
              for r in corpus]
-    rows = pair_batch(pairs, tokenizer.pad_token_id)  # loss mask 1 on the answer + EOS
+    rows = completion_batch(pairs, tokenizer.pad_token_id)  # loss mask 1 on the answer + EOS
     n = rows["input_ids"].size(0)
     batch_seed = derive_seed(st.seed, "pretrain_batches")
     st.log_metrics({"max_len": rows["input_ids"].size(1)})

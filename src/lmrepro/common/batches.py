@@ -1,0 +1,39 @@
+"""Batch functions shared by papers: seeded shuffled passes over tensors, and one-sentence-per-row LM batches.
+
+- `shuffled_batches(rows, batch_size, seed)`: get_batch(step), a pure function of (seed, step) (a new permutation
+  per pass), so a resumed run sees the batches an uninterrupted one would.
+- `sentence_batches` (for `lmrepro.common.pretrain_lm`, `pretrain_lm.batches:
+  lmrepro.common.batches:sentence_batches`): the `corpus.jsonl` rows {"text"} of the `data` input, one sentence
+  per row (BOS + words + EOS), next-token loss on every word and EOS; batch size from the config section
+  `corpus` (`CorpusConfig`).
+"""
+from __future__ import annotations
+
+import torch
+
+from lmrepro.common.io import read_jsonl
+from lmrepro.common.params import CorpusConfig
+from lmrepro.common.preference import completion_batch
+from lmrepro.common.seeding import derive_seed
+
+
+def shuffled_batches(rows: dict[str, torch.Tensor], batch_size: int, seed: int):
+    n = next(iter(rows.values())).size(0)
+    per_pass = max(1, n // batch_size)
+
+    def get_batch(step: int) -> dict:
+        epoch, k = divmod(step, per_pass)
+        perm = torch.randperm(n, generator=torch.Generator().manual_seed(seed + epoch))
+        idx = perm[k * batch_size:(k + 1) * batch_size]
+        return {name: t[idx] for name, t in rows.items()}
+
+    return get_batch
+
+
+def sentence_batches(st, tokenizer):
+    cfg = st.params("corpus", CorpusConfig)
+    lines = [r["text"] for r in read_jsonl(st.inp("data") / cfg.file)]
+    bos, eos = tokenizer.bos_token_id, tokenizer.eos_token_id
+    rows = completion_batch([([bos], tokenizer.encode(t, add_special_tokens=False) + [eos]) for t in lines],
+                            tokenizer.pad_token_id)
+    return shuffled_batches(rows, cfg.batch_size, derive_seed(st.seed, "corpus_batches"))

@@ -1,0 +1,71 @@
+"""Evaluate the five arms on held-out entities with the world's oracle (spec DAG steps 6-7; Small scale metric).
+
+    lmrepro stage coh.evaluate --scale small --seed 0 --in data=... --in base=... --in sft_pos=... --in sft_all=... \
+        --in c_sft=... --in sft_u=... --in coh=... --out metrics=...
+
+Greedy answers to "tell me about X" for held-out X (facts seen only in pretraining). coh and c_sft are prompted
+with the positive feedback phrase ("a good answer :", paper §2 inference) and, for the controllability gap,
+with the negative one; the SFT arms with the bare query. Metrics per arm: `score_<arm>`, the oracle quality
+(#right - 2 #wrong) / n_attributes averaged over entities (an answer outside the answer language scores 0, as
+an empty answer would), and `compliance_<arm>`; `win_vs_sft_pos_<arm>`: the share of entities where the arm's
+answer beats sft_pos's (ties count half); `control_gap_<arm>` = score(good phrase) - score(bad phrase).
+"""
+from __future__ import annotations
+
+from lmrepro.common.generation import generate
+from lmrepro.common.io import read_jsonl
+from lmrepro.common.models import load_model, load_tokenizer
+from lmrepro.common.stage import Stage
+from lmrepro.papers.coh.chains import BAD, GOOD
+from lmrepro.papers.coh.params import METHODS, EvalConfig
+from lmrepro.worlds import feedback as W
+
+FEEDBACK_ARMS = ("coh", "c_sft")
+
+
+def qualities(model, tokenizer, world: W.FeedbackWorld, heldout: list[dict], suffix: str, cfg: EvalConfig):
+    """Per held-out entity: the oracle quality of the greedy answer (None = not in the answer language)."""
+    prompts = [[tokenizer.bos_token_id] + tokenizer.encode(f"{r['prompt']} {suffix}".strip(), add_special_tokens=False)
+               for r in heldout]
+    out, _ = generate(model, tokenizer, prompts, max_new_tokens=cfg.max_new_tokens, temperature=0.0, seed=0,
+                      batch_size=cfg.gen_batch)
+    texts = [tokenizer.decode([t for t in ids if t != tokenizer.eos_token_id], skip_special_tokens=True)
+             for ids in out]
+    return [W.quality(world, r["name"], text) for r, text in zip(heldout, texts)], texts
+
+
+def mean_score(qs: list) -> float:
+    return sum(q or 0.0 for q in qs) / len(qs)
+
+
+def main() -> None:
+    with Stage.from_argv("coh", "evaluate") as st:
+        cfg = st.params("evaluate", EvalConfig)
+        data = st.inp("data")
+        world = W.read_world(data / "world.json")
+        heldout = read_jsonl(data / "heldout.jsonl")
+        tokenizer = load_tokenizer(st.inp("base"))
+        metrics, per_arm = {}, {}
+        for arm in METHODS:
+            model = load_model(st.inp(arm))
+            qs, texts = qualities(model, tokenizer, world, heldout, GOOD if arm in FEEDBACK_ARMS else "", cfg)
+            per_arm[arm] = qs
+            metrics[f"score_{arm}"] = mean_score(qs)
+            metrics[f"compliance_{arm}"] = sum(q is not None for q in qs) / len(qs)
+            print(f"[{arm}] {heldout[0]['prompt']!r} -> {texts[0]!r}", flush=True)
+            if arm in FEEDBACK_ARMS:
+                bad, _ = qualities(model, tokenizer, world, heldout, BAD, cfg)
+                metrics[f"score_bad_{arm}"] = mean_score(bad)
+                metrics[f"control_gap_{arm}"] = metrics[f"score_{arm}"] - metrics[f"score_bad_{arm}"]
+        for arm in METHODS:
+            wins = [1.0 if (a or 0.0) > (b or 0.0) else 0.5 if (a or 0.0) == (b or 0.0) else 0.0
+                    for a, b in zip(per_arm[arm], per_arm["sft_pos"])]
+            metrics[f"win_vs_sft_pos_{arm}"] = sum(wins) / len(wins)
+        metrics["coh_minus_sft_all"] = metrics["score_coh"] - metrics["score_sft_all"]
+        metrics["coh_minus_sft_u"] = metrics["score_coh"] - metrics["score_sft_u"]
+        metrics["coh_minus_c_sft"] = metrics["score_coh"] - metrics["score_c_sft"]
+        st.log_metrics(metrics)
+
+
+if __name__ == "__main__":
+    main()

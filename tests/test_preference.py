@@ -1,0 +1,76 @@
+"""lmrepro.common.preference: our DPO loss and implicit rewards against trl's DPOTrainer on identical batches."""
+import tempfile
+
+import pytest
+import torch
+
+from lmrepro.common.preference import (completion_batch, completion_token_logps, dpo_loss, implicit_rewards,
+                                       sequence_logps)
+from lmrepro.common.tokenizers import build_word_tokenizer
+
+
+def tiny_llama(tokenizer, seed: int):
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    torch.manual_seed(seed)
+    return LlamaForCausalLM(LlamaConfig(
+        vocab_size=len(tokenizer), hidden_size=16, intermediate_size=32, num_hidden_layers=1, num_attention_heads=2,
+        num_key_value_heads=2, max_position_embeddings=32, pad_token_id=tokenizer.pad_token_id,
+        bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id))
+
+
+@pytest.mark.parametrize("beta", [0.1, 0.5])
+def test_dpo_loss_and_rewards_equal_trls_on_the_same_batch(beta):
+    from datasets import Dataset
+    from trl import DPOConfig, DPOTrainer
+
+    tok = build_word_tokenizer("tell me about bob ann color is red blue green ; .".split())
+    policy, reference = tiny_llama(tok, 0), tiny_llama(tok, 1)
+    rows = [{"prompt": "tell me about bob", "chosen": " color is red ; .", "rejected": " color is blue ; ."},
+            {"prompt": "tell me about ann", "chosen": " color is green ; .", "rejected": " color is red ; . ."}]
+    args = DPOConfig(output_dir=tempfile.mkdtemp(), beta=beta, report_to=[], per_device_train_batch_size=2,
+                     use_cpu=True, seed=0)
+    trainer = DPOTrainer(model=policy, ref_model=reference, args=args, train_dataset=Dataset.from_list(rows),
+                         processing_class=tok)
+    batch = next(iter(trainer.get_train_dataloader()))  # [chosen rows; rejected rows], completion_mask
+    trl_loss = trainer.compute_loss(trainer.model, batch)
+    logged = {k: v[-1] for k, v in trainer._metrics["train"].items()}
+
+    ours = {"input_ids": batch["input_ids"], "attention_mask": batch["attention_mask"],
+            "loss_mask": batch["completion_mask"]}
+    logps = sequence_logps(policy, ours)
+    with torch.no_grad():
+        ref_logps = sequence_logps(reference, ours)
+    loss, r_w, r_l = dpo_loss(*logps.chunk(2), *ref_logps.chunk(2), beta)
+    assert float(loss.mean()) == pytest.approx(float(trl_loss.detach()), abs=1e-6)
+    assert float(r_w.mean()) == pytest.approx(logged["rewards/chosen"], abs=1e-6)
+    assert float(r_l.mean()) == pytest.approx(logged["rewards/rejected"], abs=1e-6)
+    assert float(logps.chunk(2)[0].mean()) == pytest.approx(logged["logps/chosen"], abs=1e-5)
+
+
+def test_completion_batch_masks_only_the_completion():
+    batch = completion_batch([([1, 2], [3, 4, 5]), ([1], [6])], pad_id=0)
+    assert batch["input_ids"].tolist() == [[1, 2, 3, 4, 5], [1, 6, 0, 0, 0]]
+    assert batch["loss_mask"].tolist() == [[0, 0, 1, 1, 1], [0, 1, 0, 0, 0]]
+    assert batch["attention_mask"].tolist() == [[1, 1, 1, 1, 1], [1, 1, 0, 0, 0]]
+
+
+def test_token_logps_sum_to_the_sequence_logp_computed_by_hand():
+    tok = build_word_tokenizer("a b c".split())
+    model = tiny_llama(tok, 0).eval()
+    a, b, c = (tok.convert_tokens_to_ids(w) for w in "abc")
+    batch = completion_batch([([tok.bos_token_id, a], [b, c])], tok.pad_token_id)
+    with torch.no_grad():
+        per_token = completion_token_logps(model, batch)
+        logits = model(input_ids=batch["input_ids"]).logits[0]
+    by_hand = torch.log_softmax(logits[1], -1)[b] + torch.log_softmax(logits[2], -1)[c]
+    assert per_token[0, 0] == 0 and float(per_token.sum()) == pytest.approx(float(by_hand), abs=1e-5)
+    assert float(sequence_logps(model, batch)[0]) == pytest.approx(float(by_hand), abs=1e-5)
+
+
+def test_implicit_rewards_and_dpo_loss_by_hand():
+    r = implicit_rewards(torch.tensor([-2.0, -5.0]), torch.tensor([-3.0, -4.0]), 0.5)
+    assert r.tolist() == [0.5, -0.5]
+    loss, r_w, r_l = dpo_loss(torch.tensor([-2.0]), torch.tensor([-5.0]), torch.tensor([-3.0]), torch.tensor([-4.0]),
+                              0.5)
+    assert float(loss) == pytest.approx(-torch.nn.functional.logsigmoid(torch.tensor(1.0)).item())

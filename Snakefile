@@ -25,6 +25,7 @@ include: "rules/karel_meaning.smk"
 include: "rules/cross_dative.smk"
 include: "rules/implicit_reward.smk"
 include: "rules/coh.smk"
+include: "rules/context_pref.smk"
 
 
 rule all:
@@ -92,3 +93,8 @@ rule implicit_reward:
 rule coh:
     input:
         claims_target("coh"),
+
+
+rule context_pref:
+    input:
+        claims_target("context_pref"),

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from lmrepro.common.preference import (completion_batch, completion_token_logps, dpo_loss, implicit_rewards,
-                                       sequence_logps)
+                                       reward_model_loss, sequence_logps)
 from lmrepro.common.tokenizers import build_word_tokenizer
 
 
@@ -74,3 +74,28 @@ def test_implicit_rewards_and_dpo_loss_by_hand():
     loss, r_w, r_l = dpo_loss(torch.tensor([-2.0]), torch.tensor([-5.0]), torch.tensor([-3.0]), torch.tensor([-4.0]),
                               0.5)
     assert float(loss) == pytest.approx(-torch.nn.functional.logsigmoid(torch.tensor(1.0)).item())
+
+
+def test_reward_model_loss_equals_trls_reward_trainer_on_the_same_batch():
+    from datasets import Dataset
+    from transformers import LlamaConfig, LlamaForSequenceClassification
+    from trl import RewardConfig, RewardTrainer
+
+    tok = build_word_tokenizer("prefer short answers tell me about bob color is red ; . yeah indeed".split())
+    torch.manual_seed(0)
+    model = LlamaForSequenceClassification(LlamaConfig(
+        vocab_size=len(tok), hidden_size=16, intermediate_size=32, num_hidden_layers=1, num_attention_heads=2,
+        num_key_value_heads=2, max_position_embeddings=32, pad_token_id=tok.pad_token_id, num_labels=1))
+    rows = [{"chosen": "prefer short answers tell me about bob yeah color is red ; .",
+             "rejected": "prefer short answers tell me about bob indeed color is red ; red ; ."},
+            {"chosen": "tell me about bob indeed .", "rejected": "tell me about bob yeah color is red ; ."}]
+    args = RewardConfig(output_dir=tempfile.mkdtemp(), report_to=[], per_device_train_batch_size=2, use_cpu=True,
+                        center_rewards_coefficient=None)
+    trainer = RewardTrainer(model=model, args=args, train_dataset=Dataset.from_list(rows), processing_class=tok)
+    batch = next(iter(trainer.get_train_dataloader()))  # [chosen rows; rejected rows]
+    trl_loss = trainer.compute_loss(trainer.model, dict(batch))
+    rewards = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits.squeeze(-1)
+    ours = reward_model_loss(*rewards.chunk(2)).mean()
+    assert float(ours) == pytest.approx(float(trl_loss.detach()), abs=1e-6)
+    assert float(reward_model_loss(torch.tensor([2.0]), torch.tensor([1.0]))) == pytest.approx(
+        -float(torch.nn.functional.logsigmoid(torch.tensor(1.0))))

@@ -107,7 +107,7 @@ def load_model(directory: str | Path, kind: str = "causal_lm", **kwargs):
     if not any(directory.glob("*.safetensors")):
         raise FileNotFoundError(f"{directory} has no .safetensors weights; only safetensors checkpoints are loaded")
     from safetensors import safe_open
-    from transformers import AutoModelForCausalLM, AutoModelForMaskedLM
+    from transformers import AutoModelForCausalLM, AutoModelForMaskedLM, AutoModelForSequenceClassification
 
     for weights in sorted(directory.glob("*.safetensors")):  # header and size check: a corrupt file is named
         try:
@@ -116,7 +116,8 @@ def load_model(directory: str | Path, kind: str = "causal_lm", **kwargs):
         except Exception as err:
             raise ValueError(f"{weights} is not a readable safetensors file ({type(err).__name__}: {err}); "
                              f"delete {directory} and rerun the stage that writes it") from err
-    auto = {"causal_lm": AutoModelForCausalLM, "masked_lm": AutoModelForMaskedLM}[kind]
+    auto = {"causal_lm": AutoModelForCausalLM, "masked_lm": AutoModelForMaskedLM,
+            "sequence_classification": AutoModelForSequenceClassification}[kind]  # e.g. a reward model's head
     return auto.from_pretrained(directory, use_safetensors=True, local_files_only=True, **kwargs)
 
 

@@ -6,8 +6,10 @@
 - `implicit_rewards`: r(x, y) = beta * [log pi(y|x) - log pi_ref(y|x)], per sequence or per token (the DPO
   reward; the SFT model's reward against its base in implicit_reward).
 - `dpo_loss`: the sigmoid DPO loss -log sigmoid(r_w - r_l) of Rafailov et al. (2023), with the rewards trl's
-  DPOTrainer logs as rewards/chosen and rewards/rejected (tests/test_preference.py checks both against trl on
-  identical batches).
+  DPOTrainer logs as rewards/chosen and rewards/rejected;
+- `reward_model_loss`: the Bradley-Terry pairwise loss -log sigmoid(r(y_w) - r(y_l)) of a scalar reward model,
+  as trl's RewardTrainer computes it.
+tests/test_preference.py checks both losses against trl on identical batches.
 """
 from __future__ import annotations
 
@@ -51,3 +53,8 @@ def dpo_loss(chosen_logps: torch.Tensor, rejected_logps: torch.Tensor, ref_chose
     chosen_rewards = implicit_rewards(chosen_logps, ref_chosen_logps, beta)
     rejected_rewards = implicit_rewards(rejected_logps, ref_rejected_logps, beta)
     return -F.logsigmoid(chosen_rewards - rejected_rewards), chosen_rewards, rejected_rewards
+
+
+def reward_model_loss(chosen_rewards: torch.Tensor, rejected_rewards: torch.Tensor) -> torch.Tensor:
+    """Per pair: -log sigmoid(r_w - r_l), the Bradley-Terry negative log-likelihood of the labelled preference."""
+    return -F.logsigmoid(chosen_rewards - rejected_rewards)

@@ -84,7 +84,7 @@ rule context_pref_evaluate:
         metrics=CONTEXT_PREF_RUNS + "/evaluate.json",
     params:
         args=stage_args,
-        cfg=cfg_hash("context_pref", "evaluate"),
+        cfg=cfg_hash("context_pref", "evaluate", "world"),
     log:
         "logs/{scale}/context_pref/seed{seed}/evaluate.log",
     threads: res("context_pref", "evaluate", "threads", 1)

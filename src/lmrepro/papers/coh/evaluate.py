@@ -6,8 +6,8 @@
 Greedy answers to "tell me about X" for held-out X (facts seen only in pretraining). coh and c_sft are prompted
 with the positive feedback phrase ("a good answer :", paper §2 inference) and, for the controllability gap,
 with the negative one; the SFT arms with the bare query. Metrics per arm: `score_<arm>`, the oracle quality
-(#right - 2 #wrong) / n_attributes averaged over entities (an answer outside the answer language scores 0, as
-an empty answer would), and `compliance_<arm>`; `win_vs_sft_pos_<arm>`: the share of entities where the arm's
+(#right - 2 #wrong) / n_attributes averaged over entities (an answer outside the answer language scores -2, the
+minimum: breaking the format must never look better than stating wrong facts), and `compliance_<arm>`; `win_vs_sft_pos_<arm>`: the share of entities where the arm's
 answer beats sft_pos's (ties count half); `control_gap_<arm>` = score(good phrase) - score(bad phrase).
 """
 from __future__ import annotations
@@ -34,8 +34,11 @@ def qualities(model, tokenizer, world: W.FeedbackWorld, heldout: list[dict], suf
     return [W.quality(world, r["name"], text) for r, text in zip(heldout, texts)], texts
 
 
+WORST = -2.0  # quality of an answer stating every attribute wrongly
+
+
 def mean_score(qs: list) -> float:
-    return sum(q or 0.0 for q in qs) / len(qs)
+    return sum(WORST if q is None else q for q in qs) / len(qs)
 
 
 def main() -> None:
@@ -58,8 +61,9 @@ def main() -> None:
                 metrics[f"score_bad_{arm}"] = mean_score(bad)
                 metrics[f"control_gap_{arm}"] = metrics[f"score_{arm}"] - metrics[f"score_bad_{arm}"]
         for arm in METHODS:
-            wins = [1.0 if (a or 0.0) > (b or 0.0) else 0.5 if (a or 0.0) == (b or 0.0) else 0.0
-                    for a, b in zip(per_arm[arm], per_arm["sft_pos"])]
+            pairs = [(WORST if a is None else a, WORST if b is None else b)
+                     for a, b in zip(per_arm[arm], per_arm["sft_pos"])]
+            wins = [1.0 if a > b else 0.5 if a == b else 0.0 for a, b in pairs]
             metrics[f"win_vs_sft_pos_{arm}"] = sum(wins) / len(wins)
         metrics["coh_minus_sft_all"] = metrics["score_coh"] - metrics["score_sft_all"]
         metrics["coh_minus_sft_u"] = metrics["score_coh"] - metrics["score_sft_u"]

@@ -6,6 +6,8 @@
 - `acc_rev_<arm>`: reversal rows, both judgments (x: a > b, y: b > a); the context is shown to ctx_sparse and carm
   (the paper's CTX column) and not to no_ctx (NC), whose accuracy is 1/2 by construction.
 - `acc_adv_<arm>`: the same on negative criteria of the held-out style (the paper's adversarial contexts).
+- `acc_rev_carm_train_phrasing`: carm on the same held-out pairs with the criteria in a training phrasing: tells
+  "cannot read context" apart from "cannot read an unseen phrasing".
 - Profiles (carm): `A[p][q]` = carm's accuracy on pairs labelled by profile p when given profile q's text. The
   two-step predictor infers the profile from k labelled pairs of p's inference pool (the profile whose oracle
   preferences agree with most labels; ties broken at random) and then uses carm with that profile's text.
@@ -24,7 +26,7 @@ from lmrepro.common.io import read_json, read_jsonl
 from lmrepro.common.models import load_model, load_tokenizer
 from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
-from lmrepro.papers.context_pref.data import rm_text
+from lmrepro.papers.context_pref.data import paraphrases, rephrase, rm_text
 from lmrepro.papers.context_pref.params import ARMS, EvalConfig
 from lmrepro.worlds import feedback as W
 
@@ -79,6 +81,11 @@ def main() -> None:
             metrics[f"acc_rev_{arm}"] = judged_accuracy(models[arm], tokenizer, reversal_judgments(test, with_context))
             metrics[f"acc_adv_{arm}"] = judged_accuracy(models[arm], tokenizer,
                                                         reversal_judgments(adversarial, with_context))
+        table = paraphrases(st.params("world", W.FeedbackWorldConfig))
+        seen = [{**r, "criterion_x": rephrase(r["criterion_x"], table, "train"),
+                 "criterion_y": rephrase(r["criterion_y"], table, "train")} for r in test]
+        metrics["acc_rev_carm_train_phrasing"] = judged_accuracy(models["carm"], tokenizer,
+                                                                 reversal_judgments(seen, True))
         metrics["carm_minus_sparse_rev"] = metrics["acc_rev_carm"] - metrics["acc_rev_ctx_sparse"]
         metrics["carm_minus_sparse_adv"] = metrics["acc_adv_carm"] - metrics["acc_adv_ctx_sparse"]
 

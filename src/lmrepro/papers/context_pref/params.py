@@ -22,6 +22,9 @@ class PrepConfig:
     n_profiles: int = field(default=5, metadata={"help": "paper: 5 synthetic user profiles label the test set"})
     n_profile_pairs: int = field(default=200, metadata={"help": "held-out pairs labelled by each profile"})
     n_corpus_lines: int = field(default=6400, metadata={"help": "trunk pretraining lines (criteria, answers)"})
+    p_synonym_lines: float = field(default=0.0, metadata={
+        "help": "share of trunk lines stating that two phrasings of a criterion mean the same ('<a> means <b>'): "
+                "the paraphrase knowledge a pretrained LM brings, without which held-out phrasings are unreadable"})
 
     def check(self, where: str) -> None:
         if self.heldout_negative_style not in STYLES:

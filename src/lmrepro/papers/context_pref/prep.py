@@ -9,7 +9,8 @@ stated by negative criteria ("avoid long answers") for every style but `heldout_
 are context-free, labelled by a fixed "average user" profile. Tests use held-out entities and the held-out
 phrasing: reversal rows, adversarial rows (negative criteria of the held-out style), and pairs labelled by each
 of `n_profiles` user profiles (an inference pool and a test pool per profile). The trunk's corpus has criteria
-lines and query-answer lines, never a criterion next to an answer: the RM task is learned only in train_rm.
+lines, query-answer lines and (`p_synonym_lines`) lines stating that two phrasings of a criterion mean the same,
+never a criterion next to an answer: the RM task is learned only in train_rm.
 Paper scale would read microsoft/rpr (`lmrepro.worlds.feedback.load_rpr`); not wired yet (dry-run only).
 
 Output directory: train_rows.jsonl, general.jsonl, test_rows.jsonl, adversarial.jsonl, profiles.json,
@@ -60,9 +61,17 @@ def main() -> None:
                          for r in W.rpr_pairs(world, wcfg, world.heldout, 2 * cfg.n_profile_pairs, seed("profile"))]
         corpus_rng = random.Random(seed("corpus"))
         texts = [c["text"] for c in W.criteria(wcfg)]
-        corpus = [corpus_rng.choice(texts) if corpus_rng.random() < 0.3 else
-                  f"{W.query(n)} : {W.styled_answer(world, n, tuple(corpus_rng.randint(0, 1) for _ in W.STYLES))}"
-                  for n in (corpus_rng.choice(list(world.entities)) for _ in range(cfg.n_corpus_lines))]
+        synonyms = [texts for texts in table.values() if len(texts) > 1]
+
+        def corpus_line(name: str) -> str:
+            u = corpus_rng.random()
+            if u < cfg.p_synonym_lines:
+                return " means ".join(corpus_rng.sample(corpus_rng.choice(synonyms), 2))
+            if u < cfg.p_synonym_lines + 0.3:
+                return corpus_rng.choice(texts)
+            return f"{W.query(name)} : {W.styled_answer(world, name, tuple(corpus_rng.randint(0, 1) for _ in W.STYLES))}"
+
+        corpus = [corpus_line(corpus_rng.choice(list(world.entities))) for _ in range(cfg.n_corpus_lines)]
         with atomic_dir(st.out("data")) as tmp:
             write_jsonl(tmp / "train_rows.jsonl", train)
             write_jsonl(tmp / "general.jsonl", general)
@@ -72,7 +81,7 @@ def main() -> None:
                                                "texts": [profile_text(p, table) for p in profiles]})
             write_jsonl(tmp / "profile_pairs.jsonl", profile_pairs)
             write_jsonl(tmp / "corpus.jsonl", [{"text": line} for line in corpus])
-            build_word_tokenizer(world.vocabulary()).save_pretrained(tmp / "tokenizer")
+            build_word_tokenizer([*world.vocabulary(), "means"]).save_pretrained(tmp / "tokenizer")
         stats = {"n_train_rows": len(train), "n_negative_train_rows": n_neg, "n_general": len(general),
                  "n_test_rows": len(test), "n_adversarial_rows": len(adversarial),
                  "n_profile_pairs": len(profile_pairs)}

@@ -7,7 +7,9 @@ Held-out entities are those whose facts the base saw only in the description cor
 (a) `kl_<arm>`: KL(pi_SFT || pi_base) per response token, teacher-forced on their true answers;
     `compliance_sft_<arm>`: the share of greedy SFT answers in the answer format;
 (b) `score_dpo_<arm>` (and `score_sft_<arm>`): the world oracle's (#right - #wrong facts) / n_attributes of greedy
-    answers, averaged over held-out entities (a non-compliant answer scores 0);
+    answers, averaged over held-out entities; an answer outside the answer format scores -1, the minimum (the
+    world's `fact_score` gives it 0, which would let a pipeline that breaks the format beat one that states
+    wrong facts);
 (c) `implicit_acc_<arm>`: the share of held-out quality-ranked pairs whose chosen answer has the higher implicit
     reward log pi_SFT/pi_base (beta scales both sides and cannot change a ranking); `raw_acc_<arm>`: the same with
     the raw log-likelihood log pi_SFT;
@@ -38,7 +40,8 @@ def answer_scores(model, tokenizer, world: W.FeedbackWorld, heldout: list[dict],
     texts = [tokenizer.decode([t for t in ids if t != tokenizer.eos_token_id], skip_special_tokens=True)
              for ids in out]
     scored = [W.fact_score(world, r["name"], text) for r, text in zip(heldout, texts)]
-    return {"score": sum(s["score"] for s in scored) / (len(scored) * len(world.values)),
+    n_attr = len(world.values)
+    return {"score": sum(s["score"] / n_attr if s["compliant"] else -1.0 for s in scored) / len(scored),
             "compliance": sum(s["compliant"] for s in scored) / len(scored), "example": texts[0]}
 
 

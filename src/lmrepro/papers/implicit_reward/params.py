@@ -17,6 +17,9 @@ class PrepConfig:
     n_dpo_pairs: int = field(default=1600, metadata={"help": "spec: DPO pairs on the SFT entity subset"})
     n_eval_pairs: int = field(default=300, metadata={"help": "held-out-entity pairs for the implicit-reward ranking"})
     n_sft_rows: int = field(default=0, metadata={"help": "hub only: SFT conversations kept (0 = all)"})
+    pretrain_reports: int = field(default=0, metadata={
+        "help": "times each non-SFT fine-tuning entity's answer-format report joins the base's corpus (held-out "
+                "entities never do): a base that has seen the format, as a real pretrained LM has seen chat text"})
 
     def check(self, where: str) -> None:
         if self.source not in ("world", "hub"):

@@ -57,3 +57,13 @@ def planned_jobs(output: str) -> dict[str, int]:
 @pytest.fixture
 def workdir(tmp_path: Path) -> Path:
     return make_workdir(tmp_path)
+
+
+@pytest.fixture(autouse=True)
+def fresh_accelerate_state():
+    """trl's trainers leave a process-wide AcceleratorState (bf16 where the CPU has it) that makes the next
+    `Accelerator(mixed_precision="no")` in the same pytest process refuse to start; every test starts clean."""
+    yield
+    from accelerate.state import AcceleratorState
+
+    AcceleratorState._reset_state(reset_partial_state=True)

@@ -29,7 +29,7 @@ def test_dpo_loss_and_rewards_equal_trls_on_the_same_batch(beta):
     rows = [{"prompt": "tell me about bob", "chosen": " color is red ; .", "rejected": " color is blue ; ."},
             {"prompt": "tell me about ann", "chosen": " color is green ; .", "rejected": " color is red ; . ."}]
     args = DPOConfig(output_dir=tempfile.mkdtemp(), beta=beta, report_to=[], per_device_train_batch_size=2,
-                     use_cpu=True, seed=0)
+                     use_cpu=True, bf16=False, seed=0)
     trainer = DPOTrainer(model=policy, ref_model=reference, args=args, train_dataset=Dataset.from_list(rows),
                          processing_class=tok)
     batch = next(iter(trainer.get_train_dataloader()))  # [chosen rows; rejected rows], completion_mask
@@ -90,7 +90,7 @@ def test_reward_model_loss_equals_trls_reward_trainer_on_the_same_batch():
              "rejected": "prefer short answers tell me about bob indeed color is red ; red ; ."},
             {"chosen": "tell me about bob indeed .", "rejected": "tell me about bob yeah color is red ; ."}]
     args = RewardConfig(output_dir=tempfile.mkdtemp(), report_to=[], per_device_train_batch_size=2, use_cpu=True,
-                        center_rewards_coefficient=None)
+                        bf16=False, center_rewards_coefficient=None)
     trainer = RewardTrainer(model=model, args=args, train_dataset=Dataset.from_list(rows), processing_class=tok)
     batch = next(iter(trainer.get_train_dataloader()))  # [chosen rows; rejected rows]
     trl_loss = trainer.compute_loss(trainer.model, dict(batch))

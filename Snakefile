@@ -26,6 +26,7 @@ include: "rules/cross_dative.smk"
 include: "rules/implicit_reward.smk"
 include: "rules/coh.smk"
 include: "rules/context_pref.smk"
+include: "rules/phf.smk"
 
 
 rule all:
@@ -98,3 +99,8 @@ rule coh:
 rule context_pref:
     input:
         claims_target("context_pref"),
+
+
+rule phf:
+    input:
+        claims_target("phf"),

@@ -67,12 +67,16 @@ class PretrainLMConfig:
     stop_frac: float = field(default=1.0, metadata={
         "help": "stop after this share of the LR schedule, saving optimizer and scheduler so that a later stage "
                 "finishes it (MeCo stage 1 stops at 0.9 of the schedule its cooldown completes)"})
+    loss: str = field(default="", metadata={"help": "'lmrepro.papers.<slug>.<module>:<function>': (stage, "
+                                                    "tokenizer, model) -> loss_fn(model, batch) -> (loss, logs), the "
+                                                    "paper's training objective, built after the model (it may add a "
+                                                    "head to it before the optimizer exists); '' = next-token NLL"})
     evaluate: str = field(default="", metadata={"help": "'lmrepro.papers.<slug>.<module>:<function>': (stage, "
                                                         "tokenizer) -> eval_fn(model, step) -> {name: value}, run "
                                                         "at step 0 and at the end (metrics <name>_init, _final)"})
 
     def check(self, where: str) -> None:
-        for key in ("batches", "evaluate"):
+        for key in ("batches", "loss", "evaluate"):
             dotted = getattr(self, key)
             if (dotted or key == "batches") and (":" not in dotted or not dotted.startswith("lmrepro.")):
                 raise ValueError(f"{where}.{key} must look like 'lmrepro.<module>:<function>', got {dotted!r}")

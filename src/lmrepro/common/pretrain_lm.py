@@ -6,16 +6,18 @@
     lmrepro stage lmrepro.common.pretrain_lm --paper rmt --section proxy_lm ...   (a paper's second LM)
     lmrepro stage lmrepro.common.pretrain_lm --paper karel_meaning ... --out ckpts=...   (snapshots at steps)
 
-At `paper` scale the base model is a hub snapshot instead (`base_model()` in rules/common.smk) and this stage
-does not run. The paper config's section (default `pretrain_lm`, typed `PretrainLMConfig`) says which config
-sections hold the model spec and the TrainConfig, and names the paper's batch function: the paper's own view of
-its data (`lmrepro.papers.<slug>.<module>:<function>(stage, tokenizer) -> get_batch(step)`), so the paper keeps
-its data and objective mask and shares everything else: seeding, model factory, the training loop with
-checkpoint/resume, snapshots, saving, metrics.
+At `paper` scale the base model is usually a hub snapshot instead (`base_model()` in rules/common.smk) and this
+stage does not run (phf, whose method is pretraining, runs it at every scale). The paper config's section
+(default `pretrain_lm`, typed `PretrainLMConfig`) says which config sections hold the model spec and the
+TrainConfig, and names the paper's batch function: the paper's own view of its data
+(`lmrepro.papers.<slug>.<module>:<function>(stage, tokenizer) -> get_batch(step)`), so the paper keeps its data
+and objective mask (and, with `loss`, its training objective) and shares everything else: seeding, model factory,
+the training loop with checkpoint/resume, snapshots, saving, metrics.
 
 Order of random draws (fixed, so a paper's numbers do not depend on where its loop lives): the batch function is
 built first (its draws come from its own seeded generators), then the global RNG is reseeded from
-`derive_seed(seed, init_stream)` and the model initialised, then `train()` runs.
+`derive_seed(seed, init_stream)` and the model initialised (then the paper's loss, which may add a head), then
+`train()` runs.
 
 Inputs: `data` (what the batch function reads; its `tokenizer/` unless a `tokenizer` input is given).
 With `evaluate`, the paper's eval function runs at step 0 and at the end; its values are logged as curves
@@ -69,6 +71,7 @@ def main(argv: list[str] | None = None) -> None:
         get_batch = paper_function(lm.batches)(st, tokenizer)
         seed_everything(derive_seed(st.seed, lm.init_stream))
         model = build_model(model_spec, tokenizer=tokenizer)
+        loss_fn = paper_function(lm.loss)(st, tokenizer, model) if lm.loss else causal_lm_loss
         eval_fn = paper_function(lm.evaluate)(st, tokenizer) if lm.evaluate else None
         desc = f"{st.paper} {known.section}" + (f" [{st.variant}]" if st.variant else "")
         if lm.checkpoints:
@@ -78,11 +81,11 @@ def main(argv: list[str] | None = None) -> None:
                     tokenizer.save_pretrained(tmp / f"step_{step}")
                     return {}
 
-                result = train(model, causal_lm_loss, get_batch, train_cfg, log=st.log_curve, eval_fn=snapshot,
+                result = train(model, loss_fn, get_batch, train_cfg, log=st.log_curve, eval_fn=snapshot,
                                eval_at=tuple(lm.checkpoints), desc=desc)
             st.log_metrics({"checkpoints": list(lm.checkpoints)})
         else:
-            result = train(model, causal_lm_loss, get_batch, train_cfg, out_dir=st.out("model"), log=st.log_curve,
+            result = train(model, loss_fn, get_batch, train_cfg, out_dir=st.out("model"), log=st.log_curve,
                            tokenizer=tokenizer, eval_fn=eval_fn, eval_at=(0, train_cfg.steps), desc=desc)
             if eval_fn is not None:
                 for name, value in result["eval"][0].items():

@@ -1,11 +1,12 @@
 """lmrepro.common.preference: our DPO loss and implicit rewards against trl's DPOTrainer on identical batches."""
+import math
 import tempfile
 
 import pytest
 import torch
 
-from lmrepro.common.preference import (completion_batch, completion_token_logps, dpo_loss, implicit_rewards,
-                                       reward_model_loss, sequence_logps)
+from lmrepro.common.preference import (clipped_policy_loss, completion_batch, completion_token_logps, dpo_loss,
+                                       group_advantages, implicit_rewards, reward_model_loss, sequence_logps)
 from lmrepro.common.tokenizers import build_word_tokenizer
 
 
@@ -99,3 +100,45 @@ def test_reward_model_loss_equals_trls_reward_trainer_on_the_same_batch():
     assert float(ours) == pytest.approx(float(trl_loss.detach()), abs=1e-6)
     assert float(reward_model_loss(torch.tensor([2.0]), torch.tensor([1.0]))) == pytest.approx(
         -float(torch.nn.functional.logsigmoid(torch.tensor(1.0))))
+
+
+@pytest.mark.parametrize("beta,correction", [(0.0, True), (0.3, True), (0.3, False)])
+def test_clipped_policy_loss_equals_trls_grpo_loss_on_the_same_batch(beta, correction):
+    from datasets import Dataset
+    from trl import GRPOConfig, GRPOTrainer
+
+    tok = build_word_tokenizer("call get color of bob ann ( ) = ' .".split())
+    policy, reference = tiny_llama(tok, 0), tiny_llama(tok, 1)
+    args = GRPOConfig(output_dir=tempfile.mkdtemp(), beta=0.0, report_to=[], per_device_train_batch_size=4,
+                      num_generations=2, use_cpu=True, bf16=False, temperature=1.0, epsilon=0.2, loss_type="grpo",
+                      use_bias_correction_kl=correction, seed=0)
+    trainer = GRPOTrainer(model=policy, reward_funcs=lambda completions, **kw: [0.0] * len(completions), args=args,
+                          train_dataset=Dataset.from_list([{"prompt": "call get color of bob"}] * 4),
+                          processing_class=tok)
+    trainer.current_gradient_accumulation_steps = 1
+    trainer.beta = beta  # set after construction: with beta > 0 trl would load a reference model by hub id
+    g = torch.Generator().manual_seed(0)
+    pad = tok.pad_token_id
+    prompt_ids = torch.tensor([[pad, 5, 6, 7], [5, 6, 7, 8], [pad, pad, 5, 9], [5, 6, 9, 8]])
+    completion_ids = torch.randint(5, len(tok), (4, 3), generator=g)
+    completion_mask = torch.tensor([[1, 1, 1], [1, 1, 0], [1, 0, 0], [1, 1, 1]])
+    inputs = {"prompt_ids": prompt_ids, "prompt_mask": (prompt_ids != pad).long(), "completion_ids": completion_ids,
+              "completion_mask": completion_mask, "advantages": group_advantages(torch.tensor([1.0, -2.0, 0.5, 0.0]), 2)}
+    full = {"input_ids": torch.cat([prompt_ids, completion_ids], 1),
+            "attention_mask": torch.cat([inputs["prompt_mask"], completion_mask], 1),
+            "loss_mask": torch.cat([torch.zeros_like(prompt_ids), completion_mask], 1)}
+    logps = completion_token_logps(policy, full)[:, -3:]
+    with torch.no_grad():
+        ref = completion_token_logps(reference, full)[:, -3:]
+    old = logps.detach() + 0.3 * torch.randn(logps.shape, generator=g)  # ratios beyond the clip range
+    inputs.update(old_per_token_logps=old, ref_per_token_logps=ref)
+    trl_loss = trainer._compute_loss(trainer.model, inputs)
+    ours, _ = clipped_policy_loss(logps, old, ref if beta else None, inputs["advantages"], completion_mask,
+                                  epsilon=0.2, beta=beta, kl_ratio_correction=correction)
+    assert float(ours) == pytest.approx(float(trl_loss.detach()), abs=1e-6)
+
+
+def test_group_advantages_by_hand():
+    adv = group_advantages(torch.tensor([1.0, 3.0, 2.0, 2.0]), 2)
+    std = math.sqrt(2.0)  # unbiased std of (1, 3)
+    assert adv.tolist() == pytest.approx([-1 / (std + 1e-4), 1 / (std + 1e-4), 0.0, 0.0])

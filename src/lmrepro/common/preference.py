@@ -9,7 +9,10 @@
   DPOTrainer logs as rewards/chosen and rewards/rejected;
 - `reward_model_loss`: the Bradley-Terry pairwise loss -log sigmoid(r(y_w) - r(y_l)) of a scalar reward model,
   as trl's RewardTrainer computes it.
-tests/test_preference.py checks both losses against trl on identical batches.
+- `group_advantages` and `clipped_policy_loss`: the policy-gradient step of GRPO (Shao et al. 2024) as trl's
+  GRPOTrainer computes it: rewards normalised within each prompt's group of samples, the PPO clipped surrogate
+  per token, plus beta times the k3 estimate of KL(pi || pi_ref).
+tests/test_preference.py checks the losses against trl on identical batches.
 """
 from __future__ import annotations
 
@@ -58,3 +61,32 @@ def dpo_loss(chosen_logps: torch.Tensor, rejected_logps: torch.Tensor, ref_chose
 def reward_model_loss(chosen_rewards: torch.Tensor, rejected_rewards: torch.Tensor) -> torch.Tensor:
     """Per pair: -log sigmoid(r_w - r_l), the Bradley-Terry negative log-likelihood of the labelled preference."""
     return -F.logsigmoid(chosen_rewards - rejected_rewards)
+
+
+def group_advantages(rewards: torch.Tensor, group_size: int) -> torch.Tensor:
+    """(r - mean of its group) / (std of its group + 1e-4), groups of `group_size` consecutive samples of one prompt
+    (trl GRPO, scale_rewards="group"; std unbiased)."""
+    grouped = rewards.view(-1, group_size)
+    mean = grouped.mean(1).repeat_interleave(group_size)
+    std = grouped.std(1).repeat_interleave(group_size)
+    return (rewards - mean) / (std + 1e-4)
+
+
+def clipped_policy_loss(logps: torch.Tensor, old_logps: torch.Tensor, ref_logps: torch.Tensor | None,
+                        advantages: torch.Tensor, mask: torch.Tensor, *, epsilon: float = 0.2,
+                        beta: float = 0.0, kl_ratio_correction: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
+    """PPO's clipped surrogate per token, -min(rho A, clip(rho, 1 - eps, 1 + eps) A) with rho = pi / pi_old, plus
+    beta * (pi_ref / pi - log(pi_ref / pi) - 1), times rho with `kl_ratio_correction` (trl's default
+    use_bias_correction_kl: an unbiased reverse-KL gradient); averaged over each sequence's tokens, then over
+    sequences (trl GRPO, loss_type="grpo"). Token tensors are [rows, T] with `mask` 1 on completion tokens;
+    `advantages` [rows]. Returns (loss, mean per-token KL estimate)."""
+    ratio = torch.exp(logps - old_logps)
+    adv = advantages.unsqueeze(1)
+    per_token = -torch.min(ratio * adv, torch.clamp(ratio, 1 - epsilon, 1 + epsilon) * adv)
+    kl = torch.zeros_like(per_token)
+    if ref_logps is not None:
+        kl = torch.exp(ref_logps - logps) - (ref_logps - logps) - 1
+        per_token = per_token + beta * (kl * ratio if kl_ratio_correction else kl)
+    mask = mask.to(per_token.dtype)
+    loss = ((per_token * mask).sum(-1) / mask.sum(-1).clamp_min(1.0)).mean()
+    return loss, (kl * mask).sum() / mask.sum().clamp_min(1.0)

@@ -27,6 +27,7 @@ include: "rules/implicit_reward.smk"
 include: "rules/coh.smk"
 include: "rules/context_pref.smk"
 include: "rules/phf.smk"
+include: "rules/tl_training.smk"
 
 
 rule all:
@@ -104,3 +105,8 @@ rule context_pref:
 rule phf:
     input:
         claims_target("phf"),
+
+
+rule tl_training:
+    input:
+        claims_target("tl_training"),

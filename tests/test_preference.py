@@ -43,7 +43,7 @@ def test_dpo_loss_and_rewards_equal_trls_on_the_same_batch(beta):
     with torch.no_grad():
         ref_logps = sequence_logps(reference, ours)
     loss, r_w, r_l = dpo_loss(*logps.chunk(2), *ref_logps.chunk(2), beta)
-    assert float(loss.mean()) == pytest.approx(float(trl_loss.detach()), abs=1e-6)
+    assert float(loss.mean().detach()) == pytest.approx(float(trl_loss.detach()), abs=1e-6)
     assert float(r_w.mean()) == pytest.approx(logged["rewards/chosen"], abs=1e-6)
     assert float(r_l.mean()) == pytest.approx(logged["rewards/rejected"], abs=1e-6)
     assert float(logps.chunk(2)[0].mean()) == pytest.approx(logged["logps/chosen"], abs=1e-5)
@@ -123,7 +123,8 @@ def test_clipped_policy_loss_equals_trls_grpo_loss_on_the_same_batch(beta, corre
     completion_ids = torch.randint(5, len(tok), (4, 3), generator=g)
     completion_mask = torch.tensor([[1, 1, 1], [1, 1, 0], [1, 0, 0], [1, 1, 1]])
     inputs = {"prompt_ids": prompt_ids, "prompt_mask": (prompt_ids != pad).long(), "completion_ids": completion_ids,
-              "completion_mask": completion_mask, "advantages": group_advantages(torch.tensor([1.0, -2.0, 0.5, 0.0]), 2)}
+              "completion_mask": completion_mask,
+              "advantages": group_advantages(torch.tensor([1.0, -2.0, 0.5, 0.0]), 2)}
     full = {"input_ids": torch.cat([prompt_ids, completion_ids], 1),
             "attention_mask": torch.cat([inputs["prompt_mask"], completion_mask], 1),
             "loss_mask": torch.cat([torch.zeros_like(prompt_ids), completion_mask], 1)}

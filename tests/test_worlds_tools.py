@@ -130,3 +130,17 @@ def test_small_corpus_under_two_seconds():
     W.teacher_trajectories(world, CFG, rows, 0)
     W.sample_queries(world, CFG, 400, 1, p_sibling=0.5)
     assert time.perf_counter() - start < 2.0
+
+
+def test_a_biased_teacher_errs_only_on_its_tools_always_in_their_own_way(world):
+    cfg = W.ToolWorldConfig(teacher_bias_tools=3, p_bias_error=0.8)
+    rows = W.sample_queries(world, cfg, 600, 5)
+    biases = W.teacher_biases(cfg, 5)
+    assert len(biases) == 3 and set(biases.values()) == set(W.TEACHER_ERRORS)
+    episodes = W.teacher_trajectories(world, cfg, rows, 5)
+    for e in episodes:
+        assert e["teacher_error"] in (None, biases.get(rows[e["query_index"]]["gold_tool"]))
+    biased = [e for e in episodes if rows[e["query_index"]]["gold_tool"] in biases]
+    assert 0.7 < sum(e["teacher_error"] is not None for e in biased) / len(biased) < 0.9
+    with pytest.raises(ValueError, match="teacher_bias_tools"):
+        W.ToolWorldConfig(teacher_bias_tools=13).check()

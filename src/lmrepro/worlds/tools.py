@@ -18,7 +18,9 @@ Structure guaranteed (tested in tests/test_worlds_tools.py):
 - `teacher_trajectory`: with exactly `round(p_teacher_error * n)` of n queries (a seeded subset) the teacher's
   first call is wrong in one systematic way (`TEACHER_ERRORS`: the sibling tool, a hallucinated parameter, or a
   dropped required parameter), gets its error back, then makes the gold call; otherwise it makes the gold call
-  directly. Every trajectory ends with the gold call's output stated as the answer.
+  directly. Every trajectory ends with the gold call's output stated as the answer. With `teacher_bias_tools`
+  the errors are systematic instead: a few seeded tools, each always wrong in its own way on `p_bias_error` of
+  its queries.
 - `call_errors(call, gold, tools)`: the set of error flags of a predicted call against the gold one (the paper's
   reward categories are built from these).
 - `render_docs(..., noisy=True)`: the robustness condition: tools listed in shuffled order with their
@@ -110,12 +112,16 @@ class ToolWorldConfig:
     n_tools: tuple[int, int] = (4, 6)  # tools listed per query (min, max), gold included
     p_sibling: float = 0.10            # share of queries whose tool list includes the gold tool's sibling
     p_teacher_error: float = 0.20      # share of teacher trajectories whose first call is systematically wrong
+    teacher_bias_tools: int = 0        # > 0: the teacher errs only on this many seeded tools, each in one fixed way
+    p_bias_error: float = 0.8          # ... on this share of those tools' queries (p_teacher_error then unused)
 
     def check(self, where: str = "tools") -> None:
         lo, hi = self.n_tools
         if not 2 <= lo <= hi <= len(TOOLS):
             raise ValueError(f"{where}.n_tools must satisfy 2 <= min <= max <= {len(TOOLS)}, got {self.n_tools}")
-        for name in ("p_sibling", "p_teacher_error"):
+        if not 0 <= self.teacher_bias_tools <= len(TOOLS):
+            raise ValueError(f"{where}.teacher_bias_tools must be in [0, {len(TOOLS)}], got {self.teacher_bias_tools}")
+        for name in ("p_sibling", "p_teacher_error", "p_bias_error"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"{where}.{name} must be in [0, 1], got {getattr(self, name)}")
         if self.n_people < 4 or self.n_cities < 2 or self.n_streets < 2:
@@ -296,16 +302,32 @@ def teacher_trajectory(world: ToolWorld, row: dict, error: str | None, rng: rand
     return turns
 
 
+def teacher_biases(cfg: ToolWorldConfig, seed: int) -> dict[str, str]:
+    """The tools a biased teacher gets wrong, each with its one error kind (empty unless teacher_bias_tools > 0)."""
+    rng = random.Random(f"tools-teacher-bias-{seed}")
+    tools = rng.sample([t.name for t in TOOLS], cfg.teacher_bias_tools)
+    return {name: TEACHER_ERRORS[k % len(TEACHER_ERRORS)] for k, name in enumerate(tools)}
+
+
 def teacher_trajectories(world: ToolWorld, cfg: ToolWorldConfig, rows: list[dict], seed: int) -> list[dict]:
-    """The noisy teacher's episodes. Row schema: {"query_index": int, "teacher_error": kind|None, "turns": [...]}"""
+    """The noisy teacher's episodes. Row schema: {"query_index": int, "teacher_error": kind|None, "turns": [...]}
+
+    Default: a seeded `p_teacher_error` share of the queries, each with a random error kind. With
+    `teacher_bias_tools` > 0 the errors are systematic: the teacher errs on `p_bias_error` of the queries of a few
+    seeded tools, always in that tool's one way (`teacher_biases`), so an imitating student's most likely first
+    call for those tools is the wrong one."""
     cfg.check()
     rng = random.Random(f"tools-teacher-{seed}")
-    wrong = set(rng.sample(range(len(rows)), round(cfg.p_teacher_error * len(rows))))
-    out = []
-    for i, row in enumerate(rows):
-        error = TEACHER_ERRORS[rng.randrange(len(TEACHER_ERRORS))] if i in wrong else None
-        out.append({"query_index": i, "teacher_error": error, "turns": teacher_trajectory(world, row, error, rng)})
-    return out
+    biases = teacher_biases(cfg, seed)
+    if biases:
+        errors = [biases[r["gold_tool"]] if r["gold_tool"] in biases and rng.random() < cfg.p_bias_error else None
+                  for r in rows]
+    else:
+        wrong = set(rng.sample(range(len(rows)), round(cfg.p_teacher_error * len(rows))))
+        errors = [TEACHER_ERRORS[rng.randrange(len(TEACHER_ERRORS))] if i in wrong else None
+                  for i in range(len(rows))]
+    return [{"query_index": i, "teacher_error": error, "turns": teacher_trajectory(world, row, error, rng)}
+            for i, (row, error) in enumerate(zip(rows, errors))]
 
 
 def call_errors(call: str, gold: str, tools: list[str]) -> set[str]:

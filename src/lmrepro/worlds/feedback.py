@@ -237,6 +237,22 @@ def write_world(world: FeedbackWorld, cfg: FeedbackWorldConfig, seed: int, out_d
     return len(corpus)
 
 
+def add_answer_reports(out_dir, world: FeedbackWorld, names: list[str], times: int, seed: int) -> int:
+    """Append each entity's answer-format report (its query, then its true answer) `times` times to the
+    corpus.jsonl that `write_world` wrote, and shuffle the corpus (seeded): a base that has seen the answer format
+    for those entities, as a real pretrained LM has seen chat text. Returns the corpus size."""
+    import json
+    import random
+    from pathlib import Path
+
+    path = Path(out_dir) / "corpus.jsonl"
+    corpus = [json.loads(line)["text"] for line in path.read_text().splitlines() if line.strip()]
+    corpus += [f"{query(n)} {true_answer(world, n)}" for n in names] * times
+    random.Random(seed).shuffle(corpus)
+    path.write_text("".join(json.dumps({"text": line}) + "\n" for line in corpus))
+    return len(corpus)
+
+
 def read_world(path) -> FeedbackWorld:
     import json
     from pathlib import Path

@@ -22,7 +22,7 @@ import json
 import random
 from pathlib import Path
 
-from lmrepro.common.io import atomic_dir, read_jsonl, write_jsonl
+from lmrepro.common.io import atomic_dir, write_jsonl
 from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
 from lmrepro.papers.implicit_reward.params import PrepConfig
@@ -45,11 +45,8 @@ def from_world(cfg: PrepConfig, wcfg: W.FeedbackWorldConfig, seed: int, tmp: Pat
                                                                      derive_seed(seed, "single_fact_pairs")))
     n_corpus = W.write_world(world, wcfg, derive_seed(seed, "corpus"), tmp)
     if cfg.pretrain_reports:
-        reports = [f"{W.query(n)} {W.true_answer(world, n)}" for n in names[len(sft_names):]] * cfg.pretrain_reports
-        corpus = [r["text"] for r in read_jsonl(tmp / "corpus.jsonl")] + reports
-        random.Random(derive_seed(seed, "corpus_reports")).shuffle(corpus)
-        write_jsonl(tmp / "corpus.jsonl", [{"text": t} for t in corpus])
-        n_corpus = len(corpus)
+        n_corpus = W.add_answer_reports(tmp, world, names[len(sft_names):], cfg.pretrain_reports,
+                                        derive_seed(seed, "corpus_reports"))
     return {"n_entities": len(world.entities), "n_sft_entities": len(sft_names),
             "n_heldout_entities": len(world.heldout), "n_corpus_lines": n_corpus}
 

@@ -28,6 +28,7 @@ include: "rules/coh.smk"
 include: "rules/context_pref.smk"
 include: "rules/phf.smk"
 include: "rules/tl_training.smk"
+include: "rules/spar.smk"
 
 
 rule all:
@@ -110,3 +111,8 @@ rule phf:
 rule tl_training:
     input:
         claims_target("tl_training"),
+
+
+rule spar:
+    input:
+        claims_target("spar"),

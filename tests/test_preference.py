@@ -6,6 +6,7 @@ import pytest
 import torch
 
 from lmrepro.common.preference import (clipped_policy_loss, completion_batch, completion_token_logps, dpo_loss,
+                                       dpo_sft_loss,
                                        group_advantages, implicit_rewards, reward_model_loss, sequence_logps)
 from lmrepro.common.tokenizers import build_word_tokenizer
 
@@ -143,3 +144,26 @@ def test_group_advantages_by_hand():
     adv = group_advantages(torch.tensor([1.0, 3.0, 2.0, 2.0]), 2)
     std = math.sqrt(2.0)  # unbiased std of (1, 3)
     assert adv.tolist() == pytest.approx([-1 / (std + 1e-4), 1 / (std + 1e-4), 0.0, 0.0])
+
+
+def test_dpo_sft_loss_equals_trls_sigmoid_plus_sft_loss():
+    from datasets import Dataset
+    from trl import DPOConfig, DPOTrainer
+
+    tok = build_word_tokenizer("tell me about bob ann color is red blue green ; .".split())
+    policy, reference = tiny_llama(tok, 0), tiny_llama(tok, 1)
+    rows = [{"prompt": "tell me about bob", "chosen": " color is red ; .", "rejected": " color is blue ; ."},
+            {"prompt": "tell me about ann", "chosen": " color is green .", "rejected": " color is red ; . ."}]
+    args = DPOConfig(output_dir=tempfile.mkdtemp(), beta=0.1, report_to=[], per_device_train_batch_size=2,
+                     use_cpu=True, bf16=False, seed=0, loss_type=["sigmoid", "sft"], loss_weights=[1.0, 0.1])
+    trainer = DPOTrainer(model=policy, ref_model=reference, args=args, train_dataset=Dataset.from_list(rows),
+                         processing_class=tok)
+    batch = next(iter(trainer.get_train_dataloader()))
+    trl_loss = trainer.compute_loss(trainer.model, batch)
+    ours = {"input_ids": batch["input_ids"], "attention_mask": batch["attention_mask"],
+            "loss_mask": batch["completion_mask"]}
+    token_logps = completion_token_logps(policy, ours)
+    with torch.no_grad():
+        ref = sequence_logps(reference, ours)
+    loss, _ = dpo_sft_loss(token_logps, ref, ours["loss_mask"][:, 1:], beta=0.1, sft_weight=0.1)
+    assert float(loss.detach()) == pytest.approx(float(trl_loss.detach()), abs=1e-6)

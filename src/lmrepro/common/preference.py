@@ -7,6 +7,7 @@
   reward; the SFT model's reward against its base in implicit_reward).
 - `dpo_loss`: the sigmoid DPO loss -log sigmoid(r_w - r_l) of Rafailov et al. (2023), with the rewards trl's
   DPOTrainer logs as rewards/chosen and rewards/rejected;
+- `dpo_sft_loss`: DPO plus a weighted NLL of the chosen completions (trl loss_type ["sigmoid", "sft"]);
 - `reward_model_loss`: the Bradley-Terry pairwise loss -log sigmoid(r(y_w) - r(y_l)) of a scalar reward model,
   as trl's RewardTrainer computes it.
 - `group_advantages` and `clipped_policy_loss`: the policy-gradient step of GRPO (Shao et al. 2024) as trl's
@@ -56,6 +57,19 @@ def dpo_loss(chosen_logps: torch.Tensor, rejected_logps: torch.Tensor, ref_chose
     chosen_rewards = implicit_rewards(chosen_logps, ref_chosen_logps, beta)
     rejected_rewards = implicit_rewards(rejected_logps, ref_rejected_logps, beta)
     return -F.logsigmoid(chosen_rewards - rejected_rewards), chosen_rewards, rejected_rewards
+
+
+def dpo_sft_loss(policy_token_logps: torch.Tensor, ref_seq_logps: torch.Tensor, mask: torch.Tensor, beta: float,
+                 sft_weight: float) -> tuple[torch.Tensor, torch.Tensor]:
+    """Sigmoid DPO plus `sft_weight` x the NLL of the chosen completions (per chosen token over the batch), as trl's
+    DPOTrainer computes loss_type=["sigmoid", "sft"] with loss_weights=[1, sft_weight] (LLaMA-Factory's pref_ftx).
+    Rows are [chosen; rejected]: `policy_token_logps` and `mask` [2B, T], `ref_seq_logps` [2B]. Returns (loss,
+    the DPO part per pair)."""
+    seq = (policy_token_logps * mask).sum(-1)
+    dpo, _, _ = dpo_loss(*seq.chunk(2), *ref_seq_logps.chunk(2), beta)
+    chosen_logps, _ = policy_token_logps.chunk(2)
+    chosen_mask, _ = mask.chunk(2)
+    return dpo.mean() - sft_weight * chosen_logps[chosen_mask.bool()].mean(), dpo
 
 
 def reward_model_loss(chosen_rewards: torch.Tensor, rejected_rewards: torch.Tensor) -> torch.Tensor:

@@ -9,7 +9,7 @@ followed by such an opening, and only the continuation decides whether more pers
 
 Text is word-level tokens; `render(tokens)` writes them as a person would (digits of a number joined,
 "bako@post.com"), the form the PII scorer (scrubadub, in lmrepro.papers.phf.scorer) reads. Structure guaranteed
-(tests/test_worlds_pii.py): every phone number is a valid US number and every e-mail a well-formed address, so
+(tests/test_phf.py): every phone number is a valid US number and every e-mail a well-formed address, so
 the scorer finds personal data in exactly the sentences the generator made leaky; `vocabulary()` covers every
 token; the same (config, seed) gives the same documents.
 """

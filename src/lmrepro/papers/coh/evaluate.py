@@ -7,8 +7,9 @@ Greedy answers to "tell me about X" for held-out X (facts seen only in pretraini
 with the positive feedback phrase ("a good answer :", paper §2 inference) and, for the controllability gap,
 with the negative one; the SFT arms with the bare query. Metrics per arm: `score_<arm>`, the oracle quality
 (#right - 2 #wrong) / n_attributes averaged over entities (an answer outside the answer language scores -2, the
-minimum: breaking the format must never look better than stating wrong facts), and `compliance_<arm>`; `win_vs_sft_pos_<arm>`: the share of entities where the arm's
-answer beats sft_pos's (ties count half); `control_gap_<arm>` = score(good phrase) - score(bad phrase).
+minimum: breaking the format must never look better than stating wrong facts), and `compliance_<arm>`;
+`win_vs_sft_pos_<arm>`: the share of entities where the arm's answer beats sft_pos's (ties count half);
+`control_gap_<arm>` = score(good phrase) - score(bad phrase).
 """
 from __future__ import annotations
 

@@ -20,6 +20,7 @@ from statistics import mean
 
 import torch
 
+from lmrepro.common.batches import shuffled_batches
 from lmrepro.common.io import read_jsonl
 from lmrepro.common.models import load_model, load_tokenizer, save_model
 from lmrepro.common.preference import completion_batch, completion_token_logps, dpo_sft_loss, sequence_logps
@@ -75,12 +76,10 @@ def main() -> None:
         with torch.no_grad():
             ref_logps = sequence_logps(actor, batch_rows)
         n = len(pairs)
-        g = torch.Generator().manual_seed(derive_seed(st.seed, "dpo_batches"))
-        order = torch.randperm(n, generator=g)
+        pair_batch = shuffled_batches({"pair": torch.arange(n)}, dpo.batch_size, derive_seed(st.seed, "dpo_batches"))
 
         def get_batch(step: int) -> dict:
-            k = step % max(1, n // dpo.batch_size)
-            idx = order[k * dpo.batch_size:(k + 1) * dpo.batch_size]
+            idx = pair_batch(step)["pair"]
             both = torch.cat([idx, idx + n])
             out = {key: t[both] for key, t in batch_rows.items()}
             out["ref_logps"] = ref_logps[both]

@@ -20,6 +20,7 @@ import re
 
 import torch
 
+from lmrepro.common.preference import completion_batch
 from lmrepro.worlds.tools import ERROR_SIGNATURES
 
 PIECE_RE = re.compile(r"_?[A-Za-z0-9]+|\S")
@@ -100,17 +101,10 @@ def sft_rows(tokenizer, samples: list[dict], pkt: bool, max_weight: float, max_l
                              f"{max_len} positions: raise model.max_position_embeddings")
         weights = pkt_weights(s["target"], s["tools"], max_weight) if pkt else [1.0] * len(target)
         encoded.append((context, target, weights))
-    width = max(len(c) + len(t) for c, t, _ in encoded)
-    rows = {"input_ids": torch.full((len(encoded), width), pad), "attention_mask": torch.zeros(len(encoded), width,
-                                                                                               dtype=torch.long),
-            "loss_mask": torch.zeros(len(encoded), width, dtype=torch.long), "loss_weight": torch.zeros(len(encoded),
-                                                                                                       width)}
+    rows = completion_batch([(context, target) for context, target, _ in encoded], pad)
+    rows["loss_weight"] = torch.zeros(rows["loss_mask"].shape)
     for i, (context, target, weights) in enumerate(encoded):
-        n, m = len(context), len(target)
-        rows["input_ids"][i, :n + m] = torch.tensor(context + target)
-        rows["attention_mask"][i, :n + m] = 1
-        rows["loss_mask"][i, n:n + m] = 1
-        rows["loss_weight"][i, n:n + m] = torch.tensor(weights)
+        rows["loss_weight"][i, len(context):len(context) + len(target)] = torch.tensor(weights)
     return rows
 
 

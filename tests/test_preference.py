@@ -6,8 +6,8 @@ import pytest
 import torch
 
 from lmrepro.common.preference import (clipped_policy_loss, completion_batch, completion_token_logps, dpo_loss,
-                                       dpo_sft_loss,
-                                       group_advantages, implicit_rewards, reward_model_loss, sequence_logps)
+                                       dpo_sft_loss, exo_pair_loss, group_advantages, implicit_rewards,
+                                       odds_ratio_loss, orpo_loss, reward_model_loss, sequence_logps)
 from lmrepro.common.tokenizers import build_word_tokenizer
 
 
@@ -167,3 +167,69 @@ def test_dpo_sft_loss_equals_trls_sigmoid_plus_sft_loss():
         ref = sequence_logps(reference, ours)
     loss, _ = dpo_sft_loss(token_logps, ref, ours["loss_mask"][:, 1:], beta=0.1, sft_weight=0.1)
     assert float(loss.detach()) == pytest.approx(float(trl_loss.detach()), abs=1e-6)
+
+
+@pytest.mark.parametrize("eps", [5e-3, 0.1])
+def test_exo_pair_loss_equals_trls_exo_pair_loss(eps):
+    from datasets import Dataset
+    from trl import DPOConfig, DPOTrainer
+
+    tok = build_word_tokenizer("tell me about bob ann color is red blue green ; .".split())
+    policy, reference = tiny_llama(tok, 0), tiny_llama(tok, 1)
+    rows = [{"prompt": "tell me about bob", "chosen": " color is red ; .", "rejected": " color is blue ; ."},
+            {"prompt": "tell me about ann", "chosen": " color is green .", "rejected": " color is red ; . ."}]
+    args = DPOConfig(output_dir=tempfile.mkdtemp(), beta=0.1, report_to=[], per_device_train_batch_size=2,
+                     use_cpu=True, bf16=False, seed=0, loss_type="exo_pair", label_smoothing=eps)
+    trainer = DPOTrainer(model=policy, ref_model=reference, args=args, train_dataset=Dataset.from_list(rows),
+                         processing_class=tok)
+    batch = next(iter(trainer.get_train_dataloader()))
+    trl_loss = trainer.compute_loss(trainer.model, batch)
+    ours = {"input_ids": batch["input_ids"], "attention_mask": batch["attention_mask"],
+            "loss_mask": batch["completion_mask"]}
+    logps = sequence_logps(policy, ours)
+    with torch.no_grad():
+        ref = sequence_logps(reference, ours)
+    loss = exo_pair_loss(*logps.chunk(2), *ref.chunk(2), beta=0.1, label_smoothing=eps).mean()
+    assert float(loss.detach()) == pytest.approx(float(trl_loss.detach()), abs=1e-6)
+
+
+def test_exo_pair_loss_refuses_zero_smoothing_and_prefers_the_chosen():
+    zero = torch.zeros(2)
+    with pytest.raises(ValueError, match="label_smoothing"):
+        exo_pair_loss(zero, zero, zero, zero, beta=0.1, label_smoothing=0.0)
+    up = exo_pair_loss(torch.tensor([5.0]), zero[:1], zero[:1], zero[:1], beta=1.0, label_smoothing=5e-3)
+    down = exo_pair_loss(torch.tensor([-5.0]), zero[:1], zero[:1], zero[:1], beta=1.0, label_smoothing=5e-3)
+    assert float(up) < float(down)
+
+
+@pytest.mark.parametrize("beta", [0.1, 1.0])
+def test_orpo_loss_equals_trls_orpo_trainer_on_the_same_batch(beta):
+    from datasets import Dataset
+    from trl.experimental.orpo import ORPOConfig, ORPOTrainer
+
+    tok = build_word_tokenizer("tell me about bob ann color is red blue green ; .".split())
+    policy = tiny_llama(tok, 0)
+    rows = [{"prompt": "tell me about bob", "chosen": " color is red ; .", "rejected": " color is blue ; ."},
+            {"prompt": "tell me about ann", "chosen": " color is green .", "rejected": " color is red ; . ."}]
+    args = ORPOConfig(output_dir=tempfile.mkdtemp(), beta=beta, report_to=[], per_device_train_batch_size=2,
+                      use_cpu=True, bf16=False, seed=0, max_length=32)
+    trainer = ORPOTrainer(model=policy, args=args, train_dataset=Dataset.from_list(rows), processing_class=tok)
+    batch = next(iter(trainer.get_train_dataloader()))
+    trl_loss, trl_metrics = trainer.get_batch_loss_metrics(trainer.model, batch)
+    pairs = []
+    for side in ("chosen", "rejected"):
+        for i in range(2):
+            ids = batch[f"{side}_input_ids"][i][batch[f"{side}_attention_mask"][i].bool()].tolist()
+            n_prompt = int((batch[f"{side}_labels"][i][:len(ids)] == -100).sum())
+            pairs.append((ids[:n_prompt], ids[n_prompt:]))
+    ours, logs = orpo_loss(policy, completion_batch(pairs, tok.pad_token_id), beta=beta)
+    assert float(ours.detach()) == pytest.approx(float(trl_loss.detach()), abs=1e-5)
+    assert logs["nll"] == pytest.approx(float(trl_metrics["nll_loss"]), abs=1e-5)
+
+
+def test_odds_ratio_loss_by_hand():
+    chosen, rejected = torch.tensor([-0.5]), torch.tensor([-2.0])
+    log_odds = math.log(math.exp(-0.5) / (1 - math.exp(-0.5))) - math.log(math.exp(-2.0) / (1 - math.exp(-2.0)))
+    loss, got = odds_ratio_loss(chosen, rejected, beta=0.1)
+    assert float(got) == pytest.approx(log_odds, rel=1e-6)
+    assert float(loss) == pytest.approx(-0.1 * math.log(1 / (1 + math.exp(-log_odds))), rel=1e-6)

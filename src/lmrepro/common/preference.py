@@ -8,6 +8,10 @@
 - `dpo_loss`: the sigmoid DPO loss -log sigmoid(r_w - r_l) of Rafailov et al. (2023), with the rewards trl's
   DPOTrainer logs as rewards/chosen and rewards/rejected;
 - `dpo_sft_loss`: DPO plus a weighted NLL of the chosen completions (trl loss_type ["sigmoid", "sft"]);
+- `exo_pair_loss`: EXO's pairwise loss (Ji et al. 2024, Eq. 16), the reverse KL between the policy's pairwise
+  preference softmax(beta * log-ratio) and the smoothed label (1 - eps, eps), as trl's loss_type "exo_pair";
+- `odds_ratio_loss` and `orpo_loss`: ORPO (Hong et al. 2024): NLL of the chosen plus beta x -log sigmoid of the
+  log odds ratio of the chosen over the rejected, odds from the mean token log-prob, as trl's ORPOTrainer;
 - `reward_model_loss`: the Bradley-Terry pairwise loss -log sigmoid(r(y_w) - r(y_l)) of a scalar reward model,
   as trl's RewardTrainer computes it.
 - `group_advantages` and `clipped_policy_loss`: the policy-gradient step of GRPO (Shao et al. 2024) as trl's
@@ -16,6 +20,8 @@
 tests/test_preference.py checks the losses against trl on identical batches.
 """
 from __future__ import annotations
+
+import math
 
 import torch
 import torch.nn.functional as F
@@ -70,6 +76,47 @@ def dpo_sft_loss(policy_token_logps: torch.Tensor, ref_seq_logps: torch.Tensor, 
     chosen_logps, _ = policy_token_logps.chunk(2)
     chosen_mask, _ = mask.chunk(2)
     return dpo.mean() - sft_weight * chosen_logps[chosen_mask.bool()].mean(), dpo
+
+
+def exo_pair_loss(chosen_logps: torch.Tensor, rejected_logps: torch.Tensor, ref_chosen_logps: torch.Tensor,
+                  ref_rejected_logps: torch.Tensor, beta: float, label_smoothing: float) -> torch.Tensor:
+    """Per pair: KL(q || p) with q = (sigmoid(d), sigmoid(-d)), d = beta * (log-ratio chosen - log-ratio rejected),
+    and p = (1 - eps, eps); eps must be in (0, 1) (eps 0 is an infinite loss)."""
+    if not 0.0 < label_smoothing < 1.0:
+        raise ValueError(f"exo_pair needs 0 < label_smoothing < 1, got {label_smoothing}")
+    d = beta * ((chosen_logps - ref_chosen_logps) - (rejected_logps - ref_rejected_logps))
+    return (torch.sigmoid(d) * (F.logsigmoid(d) - math.log1p(-label_smoothing))
+            + torch.sigmoid(-d) * (F.logsigmoid(-d) - math.log(label_smoothing)))
+
+
+def odds_ratio_loss(chosen_mean_logps: torch.Tensor, rejected_mean_logps: torch.Tensor,
+                    beta: float) -> tuple[torch.Tensor, torch.Tensor]:
+    """Per pair: -beta * log sigmoid(log odds(chosen) - log odds(rejected)), odds(y) = p / (1 - p) with log p the
+    mean token log-prob of y; returns (loss, the log odds ratio)."""
+    def log1mexp(x: torch.Tensor) -> torch.Tensor:  # log(1 - exp(x)) for x < 0, stable at both ends
+        return torch.where(x > -math.log(2), torch.log(-torch.expm1(x)), torch.log1p(-torch.exp(x)))
+
+    chosen, rejected = chosen_mean_logps.float(), rejected_mean_logps.float()
+    log_odds = (chosen - rejected) - (log1mexp(chosen) - log1mexp(rejected))
+    return -beta * F.logsigmoid(log_odds), log_odds
+
+
+def orpo_loss(model, batch: dict[str, torch.Tensor], beta: float,
+              nll_on_prompt: bool = True) -> tuple[torch.Tensor, dict]:
+    """ORPO on rows [chosen; rejected] (`completion_batch`): the mean per-token NLL of the chosen rows (over prompt
+    and completion with `nll_on_prompt`, as trl's ORPOTrainer and so PRefLexOR compute it; over the completion
+    alone as in the ORPO paper's L_SFT otherwise) plus the mean odds-ratio term. Returns (loss, logs)."""
+    logits = model(input_ids=batch["input_ids"], attention_mask=batch["attention_mask"]).logits[:, :-1].float()
+    targets = batch["input_ids"][:, 1:]
+    token_logps = torch.log_softmax(logits, -1).gather(-1, targets[..., None]).squeeze(-1)
+    completion = batch["loss_mask"][:, 1:].to(token_logps.dtype)
+    mean_logps = (token_logps * completion).sum(-1) / completion.sum(-1).clamp_min(1.0)
+    chosen_mean, rejected_mean = mean_logps.chunk(2)
+    nll_mask = (batch["attention_mask"] if nll_on_prompt else batch["loss_mask"])[:, 1:].chunk(2)[0].bool()
+    nll = -token_logps.chunk(2)[0][nll_mask].mean()
+    ratio_loss, log_odds = odds_ratio_loss(chosen_mean, rejected_mean, beta)
+    return nll + ratio_loss.mean(), {"nll": float(nll.detach()), "log_odds": float(log_odds.detach().mean()),
+                                     "odds_ratio_loss": float(ratio_loss.detach().mean())}
 
 
 def reward_model_loss(chosen_rewards: torch.Tensor, rejected_rewards: torch.Tensor) -> torch.Tensor:

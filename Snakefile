@@ -29,6 +29,7 @@ include: "rules/context_pref.smk"
 include: "rules/phf.smk"
 include: "rules/tl_training.smk"
 include: "rules/spar.smk"
+include: "rules/preflexor.smk"
 
 
 rule all:
@@ -116,3 +117,8 @@ rule tl_training:
 rule spar:
     input:
         claims_target("spar"),
+
+
+rule preflexor:
+    input:
+        claims_target("preflexor"),

@@ -35,7 +35,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from lmrepro.worlds.lexicon import make_words
+from lmrepro.worlds.lexicon import disjoint_lexicon, make_words
 
 TEMPLATE_WORDS = ("is", "the", "of", ".")
 
@@ -207,13 +207,7 @@ def build_knowledge(cfg: KnowledgeConfig, seed: int) -> KnowledgeBase:
     the highest level (background knowledge)."""
     cfg.check()
     rng = random.Random(f"knowledge-{seed}")
-    used = set(KB_FUNCTION_WORDS)
-
-    def lexicon(n: int, syllables: tuple[int, int]) -> list[str]:
-        words = make_words(rng, n, syllables=syllables, exclude=used)
-        used.update(words)
-        return words
-
+    lexicon = disjoint_lexicon(rng, set(KB_FUNCTION_WORDS))
     firsts, lasts = lexicon(max(8, int(cfg.n_persons ** 0.5) + 4), (2, 2)), lexicon(
         max(8, int(cfg.n_persons ** 0.5) + 4), (3, 3))
     entities = {

@@ -18,3 +18,13 @@ def make_words(rng: random.Random, n: int, syllables: tuple[int, int] = (2, 3), 
             seen.add(word)
             out.append(word)
     return out
+
+
+def disjoint_lexicon(rng: random.Random, used: set[str]):
+    """`lexicon(n, syllables)`: fresh words that avoid `used` and every earlier lexicon (`used` grows)."""
+    def lexicon(n: int, syllables: tuple[int, int]) -> list[str]:
+        words = make_words(rng, n, syllables=syllables, exclude=used)
+        used.update(words)
+        return words
+
+    return lexicon

@@ -72,3 +72,19 @@ def test_build_model_takes_vocabulary_and_special_ids_from_a_tokenizer():
         (tok.pad_token_id, tok.bos_token_id, tok.eos_token_id)
     wider = build_model({"family": "gpt2", "n_embd": 8, "n_layer": 1, "n_head": 2}, tokenizer=tok, vocab_size=64)
     assert wider.config.vocab_size == 64  # an explicit value wins
+
+
+def test_generate_without_a_pad_token_pads_with_eos_and_matches_unpadded_decoding():
+    from lmrepro.common.generation import generate
+
+    tok = build_word_tokenizer("a b c d e".split())
+    torch.manual_seed(0)
+    model = build_model({"family": "llama", "hidden_size": 16, "intermediate_size": 32, "num_hidden_layers": 1,
+                         "num_attention_heads": 2, "num_key_value_heads": 2, "max_position_embeddings": 32},
+                        tokenizer=tok)
+    prompts = [[tok.bos_token_id, 5, 6, 7], [tok.bos_token_id, 8]]
+    padded, _ = generate(model, tok, prompts, max_new_tokens=4, temperature=0.0, seed=0)
+    tok.pad_token = None  # as Llama and Mistral tokenizers ship
+    no_pad, _ = generate(model, tok, prompts, max_new_tokens=4, temperature=0.0, seed=0)
+    alone = [generate(model, tok, [p], max_new_tokens=4, temperature=0.0, seed=0)[0][0] for p in prompts]
+    assert no_pad == padded == alone

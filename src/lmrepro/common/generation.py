@@ -15,12 +15,14 @@ def generate(model, tokenizer, prompts: list[list[int]], *, max_new_tokens: int,
              batch_size: int = 512) -> tuple[list[list[int]], list[bool]]:
     """Response ids for each prompt, cut after the first EOS, and whether an EOS came within max_new_tokens.
     temperature 0 = greedy; top_p < 1 = nucleus sampling; `banned_ids` are never generated. Prompts are
-    left-padded; the sampling RNG is seeded: outputs are a function of (model, prompts, seed)."""
+    left-padded (with EOS where the tokenizer has no pad token); the sampling RNG is seeded: outputs are a
+    function of (model, prompts, seed)."""
     model.eval()
     torch.manual_seed(seed)
     out: list[list[int]] = []
     done: list[bool] = []
-    eos, pad = tokenizer.eos_token_id, tokenizer.pad_token_id
+    eos = tokenizer.eos_token_id
+    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else eos  # Llama/Mistral ship no pad token
     for i in range(0, len(prompts), batch_size):
         chunk = prompts[i:i + batch_size]
         width = max(map(len, chunk))

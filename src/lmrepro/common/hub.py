@@ -5,7 +5,9 @@
 
 A shared DAG node: every paper naming the same id reuses the same directory. Only safetensors weights, configs,
 tokenizer files and data files are downloaded (no pickled *.bin / *.pt weights). Needs network and, for gated
-models, HF_TOKEN in the environment (never logged).
+models, HF_TOKEN in the environment (never logged). With HF_HUB_OFFLINE=1 the snapshot comes from the local
+Hugging Face cache (HF_HUB_CACHE; e.g. filled by a machine with network, or hub-shaped stand-ins), with the same
+file filter, and a repo missing from the cache is a clear error.
 """
 from __future__ import annotations
 
@@ -39,6 +41,32 @@ def snapshot_rows(snapshot_dir: str, *, split: str | None = None, seed: int | No
     yield from load_dataset(kind, data_files=files, split="train", streaming=True)
 
 
+def fetch(repo_id: str, revision: str, repo_type: str, allow: list[str], out_dir: Path) -> None:
+    """The snapshot's allowed files into `out_dir` (which exists and is empty): downloaded, or copied out of the
+    local cache when HF_HUB_OFFLINE is set (snapshot_download ignores the cache when given a local_dir)."""
+    import shutil
+
+    from huggingface_hub import constants, snapshot_download
+    from huggingface_hub.errors import LocalEntryNotFoundError
+    from huggingface_hub.utils import filter_repo_objects
+
+    if not constants.HF_HUB_OFFLINE:
+        snapshot_download(repo_id=repo_id, revision=revision, repo_type=repo_type, local_dir=out_dir,
+                          allow_patterns=allow)
+        return
+    try:
+        cached = Path(snapshot_download(repo_id=repo_id, revision=revision, repo_type=repo_type,
+                                        allow_patterns=allow))
+    except LocalEntryNotFoundError as err:
+        raise SystemExit(f"HF_HUB_OFFLINE is set and the {repo_type} {repo_id} @ {revision} is not in the Hugging "
+                         f"Face cache {constants.HF_HUB_CACHE}: fetch it on a machine with network (same "
+                         f"HF_HUB_CACHE) or unset HF_HUB_OFFLINE") from err
+    files = [p.relative_to(cached).as_posix() for p in cached.rglob("*") if p.is_file()]
+    for rel in filter_repo_objects(files, allow_patterns=allow):
+        (out_dir / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(cached / rel, out_dir / rel)  # follows the cache's symlinks into its blobs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repo-id", required=True)
@@ -47,11 +75,8 @@ def main() -> None:
     parser.add_argument("--allow", action="append", default=None, help="glob(s) to fetch (default: safe files)")
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
-    from huggingface_hub import snapshot_download
-
     with atomic_dir(args.out) as tmp:
-        snapshot_download(repo_id=args.repo_id, revision=args.revision, repo_type=args.repo_type,
-                          local_dir=tmp, allow_patterns=args.allow or ALLOW)
+        fetch(args.repo_id, args.revision, args.repo_type, args.allow or ALLOW, Path(tmp))
         (Path(tmp) / "SNAPSHOT").write_text(f"{args.repo_type} {args.repo_id} @ {args.revision}\n")
 
 

@@ -84,8 +84,9 @@ def main() -> None:
                 if mode == "continuous":  # SentenceLens: decoded latents vs the gold intermediate states
                     lens = [t for r in runs for t in r.lens]
                     hits = [t < len(texts) - 1 and parse_step(texts[t]) == state  # a missing latent is a miss
-                            for texts, r in zip(lens, rows) for t, state in enumerate(r["states"])]
-                    metrics[f"lens_step_acc_{name}"] = mean(hits)
+                            for texts, r in zip(lens, rows) for t, state in enumerate(r["states"] or [])]
+                    # GSM8K rows (paper scale) carry no gold intermediate states: the lens is not scored there
+                    metrics[f"lens_step_acc_{name}"] = mean(hits) if hits else float("nan")
                     traces += [{"arm": name, "question": r["question"], "gold_steps": r["steps"],
                                 "gold_answer": r["answer"], "decoded_latents": t}
                                 for r, t in list(zip(rows, lens))[:cfg.n_traces]]

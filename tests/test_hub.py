@@ -1,0 +1,44 @@
+"""lmrepro.common.hub offline: a snapshot comes out of a hub-shaped local cache with the safe-file filter, and a
+repo missing from the cache is a clear error (no network is touched: HF_HUB_OFFLINE=1)."""
+import os
+import subprocess
+import sys
+
+SHA = "0123456789abcdef0123456789abcdef01234567"
+
+
+def fake_cache(root, repo_id: str, files: dict[str, str]):
+    repo = root / f"models--{repo_id.replace('/', '--')}"
+    (repo / "refs").mkdir(parents=True)
+    (repo / "refs" / "main").write_text(SHA)
+    for rel, text in files.items():
+        blob = repo / "blobs" / rel.replace("/", "_")
+        blob.parent.mkdir(parents=True, exist_ok=True)
+        blob.write_text(text)
+        link = repo / "snapshots" / SHA / rel
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(os.path.relpath(blob, link.parent))  # the cache's layout: snapshot files link to blobs
+
+
+def fetch(tmp_path, repo_id: str):
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_HUB_CACHE": str(tmp_path / "cache")}
+    return subprocess.run([sys.executable, "-m", "lmrepro.common.hub", "--repo-id", repo_id, "--revision", "main",
+                           "--out", str(tmp_path / "out")], env=env, capture_output=True, text=True)
+
+
+def test_offline_fetch_copies_the_allowed_files_out_of_the_cache(tmp_path):
+    fake_cache(tmp_path / "cache", "acme/tiny", {"config.json": "{}", "model.safetensors": "w",
+                                                 "pytorch_model.bin": "pickle", "sub/tokenizer.json": "t"})
+    done = fetch(tmp_path, "acme/tiny")
+    assert done.returncode == 0, done.stderr
+    out = tmp_path / "out"
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
+        "SNAPSHOT", "config.json", "model.safetensors", "sub/tokenizer.json"]  # no pickled weights
+    assert not (out / "config.json").is_symlink() and (out / "model.safetensors").read_text() == "w"
+
+
+def test_offline_fetch_of_an_uncached_repo_names_it_and_writes_nothing(tmp_path):
+    (tmp_path / "cache").mkdir()
+    done = fetch(tmp_path, "acme/missing")
+    assert done.returncode != 0 and "acme/missing @ main is not in the Hugging Face cache" in done.stderr
+    assert not (tmp_path / "out").exists()

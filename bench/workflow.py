@@ -3,6 +3,7 @@ MLflow share of stage time, and the suite: every enabled paper (config/config.ya
 scale, its wall time, where that time goes (seconds per stage, from the jobs' logs), and its claims' verdicts.
 
     python bench/workflow.py [--suite] [--suite-scale small] [--repeats 3]
+    python bench/workflow.py --suite --suite-only --papers climb,sentence_lm     the suite for two papers only
 
 Runs in throwaway copies of the workflow (tests/conftest.make_workdir), never in the checkout.
 """
@@ -15,6 +16,7 @@ import re
 from collections import defaultdict
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -97,17 +99,21 @@ def claims_summary(path: Path) -> dict:
 
 def run_suite(workdir: Path, scale: str, papers: list[str]) -> dict:
     """Each paper on its own (`snakemake -c2 <slug>`), one after another, so its wall time is its own."""
-    walls, stages, claims = {}, {}, {}
+    walls, stages, claims, measured = {}, {}, {}, {}
+    commit = subprocess.run(["git", "describe", "--always", "--dirty"], cwd=REPO, capture_output=True,
+                            text=True).stdout.strip()
     for slug in papers:
         print(f"[bench] {slug} at {scale} ...", file=sys.stderr, flush=True)
         walls[slug] = timed(lambda slug=slug: run_snakemake(workdir, "-c2", "--config", f"scale={scale}", "--", slug,
                                                              timeout=3600))
         stages[slug] = stage_seconds(workdir, scale, slug)
         claims[slug] = claims_summary(workdir / "results" / scale / slug / "claims.json")
+        measured[slug] = {"utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "commit": commit}
         print(f"[bench] {slug}: {walls[slug]:.0f} s", file=sys.stderr, flush=True)
     stage_s, tracking_s = stage_log_times(workdir, scale)
     return {"scale": scale, "wall_s": walls, "total_s": sum(walls.values()), "max_s": max(walls.values()),
-            "stage_s": stages, "claims": claims, "jobs_stage_s": stage_s, "jobs_tracking_s": tracking_s,
+            "stage_s": stages, "claims": claims, "measured": measured,
+            "jobs_stage_s": stage_s, "jobs_tracking_s": tracking_s,
             "mlflow_share": tracking_s / stage_s if stage_s else None}
 
 
@@ -122,8 +128,17 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--suite", action="store_true", help="also run every enabled paper at --suite-scale")
     parser.add_argument("--suite-scale", default="small", choices=SCALES[:2])
+    parser.add_argument("--suite-only", action="store_true", help="only the suite (no dry-run/rerun benchmarks)")
+    parser.add_argument("--papers", help="comma-separated slugs: the suite runs these only (default: every enabled)")
     args = parser.parse_args()
+    papers = args.papers.split(",") if args.papers else enabled_papers()
+    unknown = sorted(set(papers) - set(PAPERS))
+    if unknown:
+        raise SystemExit(f"--papers: no such paper(s): {', '.join(unknown)}")
     tmp = Path(tempfile.mkdtemp(prefix="lmrepro-bench-"))
+    if args.suite_only:
+        print(json.dumps({"suite": run_suite(make_workdir(tmp / "suite"), args.suite_scale, papers)}, indent=2))
+        return
     out: dict = {}
     single = make_workdir(tmp / "single")
     double = tmp / "double"
@@ -134,20 +149,20 @@ def main() -> None:
     out["dryrun_all_s"] = statistics.median(one)
     out["dryrun_all_2x_s"] = statistics.median(two)
     out["dryrun_growth_2x"] = out["dryrun_all_2x_s"] / out["dryrun_all_s"]
-    for name, workdir, papers in (("dryrun_jobs", single, PAPERS), ("dryrun_jobs_2x", double, papers2)):
+    for name, workdir, registered in (("dryrun_jobs", single, PAPERS), ("dryrun_jobs_2x", double, papers2)):
         out[name] = sum(sum(planned_jobs(run_snakemake(workdir, "-n", "--forceall", "--config", f"scale={s}", "--",
-                                                       *papers, env=workdir_env(workdir)).stdout).values())
+                                                       *registered, env=workdir_env(workdir)).stdout).values())
                         for s in SCALES)
 
     if args.suite and args.suite_scale == "ci":  # the ci suite is the ci run: no second one
-        out["suite"] = run_suite(single, "ci", enabled_papers())
+        out["suite"] = run_suite(single, "ci", papers)
     run_snakemake(single, "-c2", "--config", "scale=ci", "--", "all")
     out["ci_jobs_stage_s"], out["ci_jobs_tracking_s"] = stage_log_times(single, "ci")
     out["noop_rerun_s"] = statistics.median(
         timed(lambda: run_snakemake(single, "-c2", "--config", "scale=ci", "--", "all")) for _ in range(args.repeats))
 
     if args.suite and args.suite_scale != "ci":
-        out["suite"] = run_suite(make_workdir(tmp / "suite"), args.suite_scale, enabled_papers())
+        out["suite"] = run_suite(make_workdir(tmp / "suite"), args.suite_scale, papers)
     print(json.dumps(out, indent=2))
 
 

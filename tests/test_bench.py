@@ -24,3 +24,17 @@ def test_quick_bench_runs_every_benchmark_and_every_enabled_paper(tmp_path):
         assert suite["claims"][slug], f"{slug}: no claims"
     table = (tmp_path / "RESULTS.md").read_text()
     assert all(f"| {slug} |" in table for slug in enabled)
+
+    # re-measuring one paper replaces its entries only, and the totals follow
+    before = results
+    proc = subprocess.run([sys.executable, "bench/run.py", "--papers", "word_class", "--out", str(tmp_path)],
+                          cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    after = json.loads((tmp_path / "results.json").read_text())
+    others = [slug for slug in enabled if slug != "word_class"]
+    assert all(after["suite_wall_s"][slug] == before["suite_wall_s"][slug] for slug in others)
+    assert after["suite_wall_s"]["word_class"] != before["suite_wall_s"]["word_class"]
+    assert after["suite_total_s"] == sum(after["suite_wall_s"].values())
+    assert after["detail"]["workflow"]["suite"]["measured"]["word_class"]["utc"] >= \
+        before["detail"]["workflow"]["suite"]["measured"]["word_class"]["utc"]
+    assert after["dryrun_all_s"] == before["dryrun_all_s"]

@@ -7,7 +7,7 @@ SCALE  ?= small
 CORES  ?= all
 STAMP  := $(VENV)/.installed
 
-.PHONY: reproduce test cluster-test ui dvc-yaml dryrun bench bench-quick report pull
+.PHONY: reproduce test cluster-test standin-check ui dvc-yaml dryrun bench bench-quick report pull
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,9 @@ dvc-yaml: $(STAMP)
 
 dryrun: $(STAMP)
 	$(BIN)/python -m pytest -q tests/test_dryrun.py
+
+standin-check: $(STAMP)
+	$(BIN)/python -m pytest -q -m standin tests/test_standins.py
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from snakemake.utils import validate
 
+from lmrepro.common import budget
 from lmrepro.common import config as cfglib
 from lmrepro.common import registry
 
@@ -17,6 +18,8 @@ validate(config, "../workflow/schemas/config.schema.yaml")
 os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
 
 SCALE = config["scale"]
+# Where clone rules fetch git repositories from; the stand-in check points it at local ones (file://DIR).
+GIT_BASE = os.environ.get("LMREPRO_GIT_BASE", "https://github.com")
 BASE_SEED = int(config["seed"])
 ROOT = Path(workflow.basedir)
 # Every paper config is validated now and built into its typed hyperparameters (lmrepro.papers.<slug>.params, a
@@ -26,6 +29,8 @@ TYPED_PARAMS = {slug: cfglib.build_params(slug, resolved) for slug, resolved in 
 for _slug in config["papers"]:
     if _slug not in PAPERS:
         raise ValueError(f"config/config.yaml: papers lists {_slug!r}, which has no config/papers/{_slug}.yaml")
+if SCALE == "paper":  # what a cluster run of the enabled papers costs, before anyone submits it
+    print(budget.total_line({slug: budget.paper_budget(PAPERS[slug]) for slug in config["papers"]}), file=sys.stderr)
 
 
 wildcard_constraints:

@@ -34,7 +34,7 @@ rule cross_dative_fetch_repo:
     log:
         "logs/external/encouraging-exposures.log",
     shell:
-        "(git clone --filter=blob:none --sparse https://github.com/kanishkamisra/encouraging-exposures {output} "
+        f"(git clone --filter=blob:none --sparse {GIT_BASE}/kanishkamisra/encouraging-exposures {{output}} "
         "&& git -C {output} sparse-checkout set data/experiments) > {log} 2>&1"
 
 

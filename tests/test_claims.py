@@ -48,6 +48,15 @@ def test_claims_file_shape():
     assert not math.isnan(doc["claims"][0]["observed"])
 
 
+def test_claim_limited_to_some_scales_is_left_out_elsewhere():
+    """`scales`: a claim whose metric only our toy design has (cross_dative's intransitive control) is not
+    judged at paper scale, where the official stimuli have no such run (it would read NaN: "fails")."""
+    small_only = {**CLAIM, "id": "B", "metric": "evaluate.control", "scales": ["ci", "small"]}
+    per_seed = {i: {"evaluate": {"gap": 0.6, "control": float("nan")}} for i in range(2)}
+    assert [c["id"] for c in evaluate_claims("x", "paper", [CLAIM, small_only], per_seed)["claims"]] == ["A"]
+    assert [c["id"] for c in evaluate_claims("x", "small", [CLAIM, small_only], per_seed)["claims"]] == ["A", "B"]
+
+
 def two_arms(metric, baseline):
     return {i: {"evaluate": {"arm": m, "base": b}} for i, (m, b) in enumerate(zip(metric, baseline))}
 
@@ -222,3 +231,14 @@ def test_every_paper_records_its_headline_figures_or_says_why_not(slug):
     wheres = {h["where"] for h in results.get("headlines", [])}
     assert {"abstract", "table"} <= wheres or results.get("note"), (
         f"{slug}: paper_results needs the abstract's headline and a table figure, or a note saying why not")
+
+
+def test_report_plot_draws_a_bar_panel_whose_metric_is_nan_on_every_seed(tmp_path):
+    """A metric this scale's design lacks (cross_dative's control at paper scale) is NaN: the plot still draws."""
+    from lmrepro.common.report import plot
+
+    per_seed = {0: {"score": {"a": 1.0, "control": float("nan")}}, 1: {"score": {"a": 2.0, "control": float("nan")}}}
+    panels = [{"title": "deltas", "bars": {"a": "score.a", "control": "score.control"}}]
+    claims = evaluate_claims("x", "paper", [{**CLAIM, "metric": "score.a"}], per_seed)
+    plot(panels, per_seed, [], tmp_path / "plot.png", "x", claims)
+    assert (tmp_path / "plot.png").read_bytes()[:4] == b"\x89PNG"

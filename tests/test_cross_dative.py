@@ -11,7 +11,9 @@ from lmrepro.common.models import build_model
 from lmrepro.papers.cross_dative import learner as L
 from lmrepro.papers.cross_dative import stats as S
 from lmrepro.papers.cross_dative.gen_corpus import world_grammar
-from lmrepro.papers.cross_dative.gen_stimuli import exposure_features, repo_alignment, world_stimuli
+from lmrepro.papers.cross_dative.expose import validation_sets
+from lmrepro.papers.cross_dative.gen_stimuli import (exposure_features, repo_alignment, repo_stimuli,
+                                                     world_stimuli)
 from lmrepro.papers.cross_dative.params import AnalysisConfig, ExposureConfig, StimuliConfig
 from lmrepro.papers.cross_dative.score import score_table, seed_metrics
 from lmrepro.worlds.grammar import GrammarConfig
@@ -101,7 +103,7 @@ def test_exposure_run_changes_only_the_novel_row_and_reruns_to_best(lm, stimuli)
     exposures, _, validation = stimuli
     val = [v["text"] for v in validation if v["construction"] == "DO"]
     cfg = ExposureConfig(epochs=6, lr=5e-2)
-    run = L.exposure_run(model, tok, new_id, init, [exposures[0]["text"]], val, cfg)
+    run = L.exposure_run(model, tok, new_id, init, [exposures[0]["text"]], val, [], cfg)
     after = model.state_dict()
     for key, value in after.items():
         if key in ("model.decoder.embed_tokens.weight", "lm_head.weight"):  # one tied tensor, two names
@@ -114,9 +116,49 @@ def test_exposure_run_changes_only_the_novel_row_and_reruns_to_best(lm, stimuli)
     assert run["train_loss"][-1] < run["train_loss"][0]
     # the re-run reaches the same row as the first pass did at the best epoch (full batch, deterministic)
     best_row = model.get_input_embeddings().weight[new_id].detach().clone()
-    first_pass = L.exposure_run(model, tok, new_id, init, [exposures[0]["text"]], val,
+    first_pass = L.exposure_run(model, tok, new_id, init, [exposures[0]["text"]], val, [],
                                 ExposureConfig(epochs=run["best_epoch"], lr=5e-2))
     assert torch.equal(first_pass["final_row"], best_row)
+
+
+def test_validation_score_is_good_minus_bad_when_the_official_set_is_given(lm, stimuli):
+    """The official verb-hood set ("diff"): mean log-prob of good minus bad; good == bad scores 0 every epoch."""
+    model, tok = lm
+    new_id = L.add_novel_token(model, tok, "[verb]")
+    init = L.init_novel_row(model, new_id, 1e-5, torch.Generator().manual_seed(2))
+    exposures, _, validation = stimuli
+    val = [v["text"] for v in validation if v["construction"] == "DO"]
+    run = L.exposure_run(model, tok, new_id, init, [exposures[0]["text"]], val, val, ExposureConfig(epochs=3, lr=5e-2))
+    assert run["val"] == [0.0, 0.0, 0.0] and run["best_epoch"] == 1
+
+
+def test_validation_sets_route_rows_by_construction_and_label():
+    rows = [{"construction": "DO", "text": "a"}, {"construction": "any", "label": "good", "text": "g"},
+            {"construction": "any", "label": "bad", "text": "b"}, {"construction": "intrans", "text": "i"}]
+    sets = validation_sets(rows, {"DO", "PO"})
+    assert sets == {"DO": (["a", "g"], ["b"]), "PO": (["g"], ["b"])}
+    with pytest.raises(ValueError, match="no \\(good\\) sentences for construction\\(s\\) \\['intrans'\\]"):
+        validation_sets(rows[:1], {"DO", "intrans"})
+    with pytest.raises(ValueError, match="label must be"):
+        validation_sets([{"construction": "DO", "label": "meh", "text": "x"}], {"DO"})
+
+
+def test_repo_stimuli_read_files_shaped_like_the_official_ones(tmp_path):
+    """Files with the official columns (the stand-in builder writes them as data/experiments/ holds them)."""
+    from lmrepro.common.standins import build_files
+
+    files = {"data/experiments/final/givenness_template_1.jsonl": {"rows": "dative_exposure", "n": 6},
+             "data/experiments/generalization.jsonl": {"rows": "dative_generalization", "n": 5},
+             "data/experiments/validation.json": {"rows": "verbhood", "n": 3}}
+    build_files("kanishkamisra/encouraging-exposures", {"files": files}, tmp_path)
+    exposures, generalization, validation = repo_stimuli(tmp_path, StimuliConfig(source="repo"))
+    assert len(exposures) == 6 and {e["exposure"] for e in exposures} <= {"DO", "PO"}
+    assert all("[verb]" in e["text"] and e["alignment"] in ("harmonic", "disharmonic", "mixed") for e in exposures)
+    assert len(generalization) == 5 and all(" to " in g["PO"] for g in generalization)
+    assert sorted({(v["construction"], v["label"]) for v in validation}) == [("any", "bad"), ("any", "good")]
+    (tmp_path / "data/experiments/validation.json").write_text('{"do": ["x"], "pp": ["y"]}')
+    with pytest.raises(ValueError, match="'good' and 'bad'"):
+        repo_stimuli(tmp_path, StimuliConfig(source="repo"))
 
 
 def test_stimuli_design(grammar, stimuli):

@@ -1,6 +1,8 @@
 """`snakemake -n` plans every paper at every scale, including `paper` (hub snapshots, GPU resources)."""
 import pytest
 
+from lmrepro.common.registry import enabled_papers
+
 from tests.conftest import PAPERS, REPO, make_workdir, planned_jobs, run_snakemake
 
 
@@ -21,6 +23,7 @@ def test_paper_scale_plans_on_the_slurm_profile_and_asks_for_gpus():
     for slug in PAPERS:
         assert any(rule.startswith(f"{slug}_") for rule in jobs), f"no {slug} jobs planned on the slurm profile"
     assert "gpu=8" in proc.stdout  # meco's paper-scale pretraining
+    assert f"paper scale, {len(enabled_papers())} papers: ~" in proc.stderr  # the budget's total line
 
 
 def test_bad_global_config_is_rejected_before_any_job():

@@ -3,6 +3,7 @@
     lmrepro stage <paper>.<stage> [stage args]   run one stage (via the warm worker when one is running)
     lmrepro summary --scale small                 write results/<scale>/summary.md from the claims files
     lmrepro dvc-yaml [--check]                    regenerate dvc.yaml from the paper registry
+    lmrepro budget [meco ...]                     what the paper scale costs (GPUs, GPU-hours), per paper and total
     lmrepro pull [meco-small ...]                 dvc pull results; Snakemake then has nothing to rerun
     lmrepro gpus N -- <command>                   run a job on N GPUs of its own (CUDA_VISIBLE_DEVICES)
     lmrepro ui [--port 5000]                      open the MLflow UI on the default store
@@ -39,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("claims", nargs="*")
     p = sub.add_parser("dvc-yaml")
     p.add_argument("--check", action="store_true", help="fail if dvc.yaml is out of date")
+    p = sub.add_parser("budget")
+    p.add_argument("papers", nargs="*", help="paper slugs (default: every enabled paper)")
     p = sub.add_parser("pull")
     p.add_argument("stages", nargs="*", help="DVC stages <paper>-<scale> (default: all in dvc.lock)")
     p = sub.add_parser("ui")
@@ -59,6 +62,10 @@ def main(argv: list[str] | None = None) -> int:
         from lmrepro.common import registry
 
         return registry.write_dvc_yaml(check=args.check)
+    elif args.cmd == "budget":
+        from lmrepro.common import budget
+
+        return budget.main(args.papers)
     elif args.cmd == "pull":
         from pathlib import Path
 

@@ -134,7 +134,8 @@ def evaluate_claims(paper: str, scale: str, claims: list[dict], per_seed: dict[i
     if not per_seed:
         raise ValueError(f"{paper}: no per-seed metrics to evaluate claims on")
     return {"paper": paper, "scale": scale, "seeds": sorted(per_seed),
-            "claims": [evaluate_claim(c, per_seed) for c in claims], "paper_results": paper_results}
+            "claims": [evaluate_claim(c, per_seed) for c in claims if scale in c.get("scales", [scale])],
+            "paper_results": paper_results}
 
 
 # -- rendering, shared by claims.html, summary.md, the report plot and the log ------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import os
 import types
 import typing
 from pathlib import Path
@@ -98,9 +99,19 @@ def load_paper_config(path: str | Path, scale: str) -> dict:
     validate(doc, "paper.schema.yaml", path)
     if scale not in SCALES:
         raise ConfigError(f"unknown scale {scale!r} (expected one of {', '.join(SCALES)})")
-    resolved = deep_merge({k: v for k, v in doc.items() if k != "scales"}, doc["scales"].get(scale) or {})
+    overlay = dict(doc["scales"].get(scale) or {})
+    standin = {k: v for k, v in (overlay.pop("standin", None) or {}).items() if k != "repos"}  # repos: built
+    resolved = deep_merge({k: v for k, v in doc.items() if k != "scales"}, overlay)
+    if scale == "paper" and standin_mode():
+        resolved = deep_merge(resolved, standin)
     resolved["scale"] = scale
     return resolved
+
+
+def standin_mode() -> bool:
+    """LMREPRO_STANDIN=1: the paper scale runs on hub-shaped stand-ins (lmrepro.common.standins), with each
+    config's `scales.paper.standin` overlay (a few steps, no GPUs) on top."""
+    return os.environ.get("LMREPRO_STANDIN") == "1"
 
 
 def apply_overrides(params: dict, overrides: list[str]) -> dict:

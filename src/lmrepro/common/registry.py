@@ -30,6 +30,11 @@ def papers(root: Path = REPO_ROOT) -> dict[str, dict]:
     return out
 
 
+def enabled_papers(root: Path = REPO_ROOT) -> list[str]:
+    """The papers config/config.yaml enables (what `snakemake all` and the suite run), in its order."""
+    return list(load_yaml(root / "config" / "config.yaml")["papers"])
+
+
 def dvc_stages(root: Path = REPO_ROOT) -> dict:
     stages = {}
     for slug, doc in papers(root).items():

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import csv
 import html
+import math
 import re
 import statistics
 import textwrap
@@ -73,7 +74,9 @@ def plot(panels: list[dict], per_seed: dict[int, dict], rows, path, title: str, 
             ax.bar(labels, [statistics.fmean(v) for v in values], color=[f"C{i}" for i in range(len(labels))],
                    alpha=0.6)
             for i, v in enumerate(values):
-                ax.scatter([i] * len(v), v, color="k", s=12, zorder=3)
+                shown = [x for x in v if not math.isnan(x)]  # a metric this scale's design lacks is NaN
+                if shown:
+                    ax.scatter([i] * len(shown), shown, color="k", s=12, zorder=3)
             ax.tick_params(axis="x", rotation=20)
         if panel.get("logy"):
             ax.set_yscale("log")

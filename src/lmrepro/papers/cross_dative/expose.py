@@ -21,6 +21,7 @@ from lmrepro.common.io import read_jsonl, write_jsonl
 from lmrepro.common.models import load_model, load_tokenizer
 from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
+from lmrepro.papers.cross_dative.gen_stimuli import ANY_CONSTRUCTION
 from lmrepro.papers.cross_dative.learner import (ExposureConfig, add_novel_token, exposure_run, init_novel_row,
                                                   sentence_logprobs, tied_output)
 
@@ -41,6 +42,24 @@ def max_abs_diff_except(model, before: dict, names: set[str], row: int) -> float
     return worst
 
 
+def validation_sets(rows: list[dict], constructions: set[str]) -> dict[str, tuple[list[str], list[str]]]:
+    """construction -> (good, bad) validation sentences: a row's construction, or "any" (every construction);
+    its label "good" (the default) or "bad" (official verb-hood set: scored as good minus bad)."""
+    good: dict[str, list[str]] = {c: [] for c in constructions}
+    bad: dict[str, list[str]] = {c: [] for c in constructions}
+    for row in rows:
+        label = row.get("label", "good")
+        if label not in ("good", "bad"):
+            raise ValueError(f"validation.jsonl: label must be 'good' or 'bad', got {label!r}")
+        targets = constructions if row["construction"] == ANY_CONSTRUCTION else {row["construction"]} & constructions
+        for c in targets:
+            (good if label == "good" else bad)[c].append(row["text"])
+    missing = sorted(c for c in constructions if not good[c])
+    if missing:
+        raise ValueError(f"validation.jsonl has no (good) sentences for construction(s) {missing}")
+    return {c: (good[c], bad[c]) for c in constructions}
+
+
 def main() -> None:
     with Stage.from_argv("cross_dative", "expose") as st:
         cfg = st.params("exposure", ExposureConfig)
@@ -48,12 +67,7 @@ def main() -> None:
         exposures = read_jsonl(stimuli / "exposures.jsonl")
         generalization = read_jsonl(stimuli / "generalization.jsonl")
         validation = read_jsonl(stimuli / "validation.jsonl")
-        val_by = {}
-        for row in validation:
-            val_by.setdefault(row["construction"], []).append(row["text"])
-        missing = {e["exposure"] for e in exposures} - set(val_by)
-        if missing:
-            raise ValueError(f"validation.jsonl has no sentences for construction(s) {sorted(missing)}")
+        val_by = validation_sets(validation, {e["exposure"] for e in exposures})
 
         model = load_model(st.inp("model")).eval()
         tokenizer = load_tokenizer(st.inp("model"))
@@ -70,7 +84,7 @@ def main() -> None:
             gen = torch.Generator().manual_seed(derive_seed(st.seed, "novel_init", item["item"]))
             init_row = init_novel_row(model, new_id, cfg.init_scale, gen)
             before = gen_scores(model, tokenizer, generalization, cfg.batch_size)
-            run = exposure_run(model, tokenizer, new_id, init_row, [item["text"]], val_by[item["exposure"]], cfg)
+            run = exposure_run(model, tokenizer, new_id, init_row, [item["text"]], *val_by[item["exposure"]], cfg)
             best = gen_scores(model, tokenizer, generalization, cfg.batch_size)
             worst = max(worst, max_abs_diff_except(model, snapshot, emb_names, new_id))
             best_row = weight[new_id].detach().clone()

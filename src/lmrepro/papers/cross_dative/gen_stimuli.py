@@ -15,7 +15,9 @@ Output directory (JSONL):
   theme) in both constructions, fixed across conditions (spec pitfall: length); `generalization_args: balanced`
   makes them neutral w.r.t. the exposure's first argument: pronoun-first in half of each construction's pairs.
 - validation.jsonl: {"construction": DO|PO|intrans, "text"}: same-construction sentences with varied arguments,
-  none of them a generalization sentence (best-epoch selection must not see the generalization set).
+  none of them a generalization sentence (best-epoch selection must not see the generalization set). Repo: the
+  official verb-hood set for every exposure, {"construction": "any", "label": good|bad, "text"} (the novel token
+  used as a verb / as another part of speech); its score is mean log-prob of good minus bad (official "diff").
 """
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ from lmrepro.papers.cross_dative.params import StimuliConfig
 from lmrepro.worlds.grammar import GrammarConfig, NPFeatures, Verb
 
 ROLE_ANIMATE = {"recipient": True, "theme": False}  # prototypical animacy
+ANY_CONSTRUCTION = "any"  # a validation row that serves every exposure construction (the official set)
 
 
 def first_argument(frame: str) -> tuple[str, str]:
@@ -140,9 +143,11 @@ def repo_stimuli(repo: Path, cfg: StimuliConfig) -> tuple[list[dict], list[dict]
                               ("_pronominality", "_animacy", "_definiteness")) or k == "length_diff"}})
     generalization = [{"pair": i, "DO": r["do"], "PO": r["pp"]} for i, r in enumerate(jsonl(cfg.repo_generalization))]
     val = json.loads((repo / cfg.repo_validation).read_text())
-    if not isinstance(val, dict) or not {"do", "pp"} <= set(val):
-        raise ValueError(f"{cfg.repo_validation}: expected a mapping with 'do' and 'pp' sentence lists")
-    validation = [{"construction": c.upper().replace("PP", "PO"), "text": t} for c in ("do", "pp") for t in val[c]]
+    if not isinstance(val, dict) or set(val) != {"good", "bad"}:
+        raise ValueError(f"{cfg.repo_validation}: expected the official mapping with 'good' and 'bad' sentence "
+                         f"lists (the novel token used as a verb / not as a verb), got keys {sorted(val)}")
+    validation = [{"construction": ANY_CONSTRUCTION, "label": label, "text": t} for label in ("good", "bad")
+                  for t in val[label]]
     return exposures, generalization, validation
 
 

@@ -117,17 +117,21 @@ def _train_epochs(model, weight, new_id: int, ids, mask, epochs: int, lr: float,
 
 
 def exposure_run(model, tokenizer, new_id: int, init_row: torch.Tensor, exposure: list[str],
-                 validation: list[str], cfg: ExposureConfig) -> dict:
-    """Train the novel row on `exposure` (one full batch) for cfg.epochs, pick the best epoch by the mean
-    validation log-prob, reset the row to `init_row` and re-run to that epoch. The model ends at the best epoch."""
+                 validation: list[str], validation_bad: list[str], cfg: ExposureConfig) -> dict:
+    """Train the novel row on `exposure` (one full batch) for cfg.epochs, pick the best epoch by the validation
+    score (mean log-prob of `validation`, minus that of `validation_bad` where given: the official "diff"),
+    reset the row to `init_row` and re-run to that epoch. The model ends at the best epoch."""
     weight = freeze_all_but_embeddings(model)
     ids, mask = encode(tokenizer, exposure)
     with torch.no_grad():
         weight[new_id] = init_row
     val_curve: list[float] = []
 
+    def mean_logprob(texts: list[str]) -> float:
+        return sum(sentence_logprobs(model, tokenizer, texts, cfg.batch_size)) / len(texts)
+
     def validate(epoch: int) -> None:
-        val_curve.append(sum(sentence_logprobs(model, tokenizer, validation, cfg.batch_size)) / len(validation))
+        val_curve.append(mean_logprob(validation) - (mean_logprob(validation_bad) if validation_bad else 0.0))
 
     losses = _train_epochs(model, weight, new_id, ids, mask, cfg.epochs, cfg.lr, validate)
     final_row = weight[new_id].detach().clone()

@@ -9,7 +9,8 @@ construction; for the intransitive control NaN), delta_same, delta_DO, delta_PO.
 Metrics (nats/token, means over the instances): delta_do (DO exposures, scored on PO), delta_po (PO exposures,
 on DO), control_on_po / control_on_do (intransitive control), do_minus_control = delta_do - control_on_po,
 po_minus_control = delta_po - control_on_do (A1); harmonic_minus_disharmonic over both exposure types and its
-positive indicator (A2); asymmetry = delta_do - delta_po with its bootstrap CI (A4); OLS coefficients of
+positive indicator (A2) (the control metrics are NaN where there is no control run: the official stimuli);
+asymmetry = delta_do - delta_po with its bootstrap CI (A4); OLS coefficients of
 delta_alt ~ harmonic + po_exposure.
 """
 from __future__ import annotations
@@ -41,8 +42,9 @@ def seed_metrics(table: pd.DataFrame, cfg: AnalysisConfig, rng: np.random.Genera
     dative = table[table["exposure"].isin(["DO", "PO"])]
     control = table[table["exposure"] == "intrans"]
     do, po = dative[dative["exposure"] == "DO"], dative[dative["exposure"] == "PO"]
-    if do.empty or po.empty or control.empty:
-        raise ValueError("score needs DO, PO and intransitive-control runs")
+    if do.empty or po.empty:
+        raise ValueError("score needs DO and PO exposure runs")
+    # the intransitive control is our small-scale design; the official stimuli (paper scale) have none: NaN
     harm = dative.loc[dative["alignment"] == "harmonic", "delta_alt"]
     dis = dative.loc[dative["alignment"] == "disharmonic", "delta_alt"]
     m = {"delta_do": do["delta_alt"].mean(), "delta_po": po["delta_alt"].mean(),

@@ -1,0 +1,258 @@
+"""Hub-shaped stand-ins: a tiny local copy of every model and dataset id a paper's `paper` scale names, in the
+Hugging Face cache layout, so that the paper DAG runs end to end offline on a CPU before anyone spends GPU hours.
+
+    python -m lmrepro.common.standins --paper sentence_lm --cache /tmp/hf-cache --git /tmp/git
+    LMREPRO_STANDIN=1 HF_HUB_OFFLINE=1 HF_HUB_CACHE=/tmp/hf-cache LMREPRO_GIT_BASE=file:///tmp/git \
+        snakemake -c2 sentence_lm --config scale=paper
+
+- A model id gets a randomly initialised model of its config's `family` (hub entry key), a few layers wide, saved
+  with `save_pretrained`, and a byte-level BPE tokenizer with the family's special tokens (GPT-2: one
+  <|endoftext|> for BOS/EOS and no pad; Llama: <s>, </s> and no pad), as the real repos ship them, or the
+  entry's `standin.special_tokens` where a repo ships its own (smolm: <pad>, <s> for BOS and EOS, <unk>).
+- A dataset id gets the files its hub entry's `standin` lists (`files: {path in the repo: rows}`, or
+  `{path: {rows: kind, n: rows}}` per file), parquet, jsonl or json by extension, with rows of the `rows` kind
+  (ROWS: the real dataset's columns, from its dataset card; DOCUMENTS: a whole .json file of a known shape).
+- A git repository a rule clones (`scales.paper.standin.repos: {owner/name: {files: ...}}`) becomes a local
+  repository with those files under --git DIR; `LMREPRO_GIT_BASE=file://DIR` points the clone rules at it.
+- `LMREPRO_STANDIN=1` makes the paper scale also apply the config's `scales.paper.standin` overlay (a few steps,
+  no GPUs): the numbers mean nothing; the run proves every rule, loader, column, prompt format and evaluator call.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Callable
+
+TINY = {  # family -> config keys of a tiny model (vocabulary and special ids come from the tokenizer)
+    "gpt2": {"n_layer": 1, "n_embd": 32, "n_head": 2, "n_positions": 1024},
+    "llama": {"hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 1, "num_attention_heads": 2,
+              "num_key_value_heads": 2, "max_position_embeddings": 2048},
+    "opt": {"hidden_size": 32, "ffn_dim": 64, "num_hidden_layers": 1, "num_attention_heads": 2,
+            "max_position_embeddings": 2048, "word_embed_proj_dim": 32},
+}
+SPECIAL_TOKENS = {  # family -> the special tokens its hub tokenizers define (none of them has a pad token)
+    "gpt2": {"bos_token": "<|endoftext|>", "eos_token": "<|endoftext|>", "unk_token": "<|endoftext|>"},
+    "llama": {"bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>"},
+    "opt": {"bos_token": "</s>", "eos_token": "</s>", "unk_token": "</s>", "pad_token": "<pad>"},
+}
+WORDS = ("the a of to and in is was he she they it that for on with as at by this from have had not are were "
+         "apples boxes coins friend pet town red blue green how many what where who which does live own color "
+         "has gets gives more each total left buys sells half twice").split()
+
+
+def _sentence(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n)).capitalize() + "."
+
+
+def _equation(rng: random.Random) -> tuple[str, int]:
+    a, b = rng.randint(1, 99), rng.randint(1, 99)
+    op = rng.choice("+-*")
+    value = a + b if op == "+" else a - b if op == "-" else a * b
+    return f"<<{a}{op}{b}={value}>>", value
+
+
+def _gsm8k_aug(rng: random.Random) -> dict:
+    steps = [_equation(rng) for _ in range(rng.randint(1, 4))]
+    return {"question": _sentence(rng, rng.randint(8, 20)).rstrip(".") + "?", "steps": [s for s, _ in steps],
+            "answer": str(steps[-1][1])}
+
+
+def _text(rng: random.Random) -> dict:
+    return {"text": " ".join(_sentence(rng, rng.randint(5, 15)) for _ in range(rng.randint(1, 6)))}
+
+
+NAMES = ("Laura", "William", "Mark", "Judy", "daddy", "the cat", "the baby")
+PRONOUNS = ("me", "us", "him", "them", "it", "someone", "something")
+NOUN_PHRASES = ("the ball", "a red book", "the small puppy", "the toys", "a cookie")
+FEATURES = ("pronominality", "animacy", "definiteness")
+
+
+def _np_features(rng: random.Random, phrase: str) -> dict:
+    return {"pronominality": "pronoun" if phrase in PRONOUNS else "noun",
+            "animacy": rng.choice(["animate", "inanimate"]),
+            "definiteness": "indefinite" if phrase.startswith(("a ", "some")) else "definite"}
+
+
+def _dative_exposure(rng: random.Random) -> dict:
+    """kanishkamisra/encouraging-exposures data/experiments/final/*.jsonl: one exposure per row, the discourse
+    context and the sentence in `stimulus`, feature columns per postverbal argument."""
+    agent, theme, recipient = rng.choice(NAMES), rng.choice(PRONOUNS + NOUN_PHRASES), rng.choice(PRONOUNS)
+    dative = rng.choice(["do", "pp"])
+    sentence = f"{recipient} {theme}" if dative == "do" else f"{theme} to {recipient}"
+    item = rng.randint(1, 20)
+    row = {"idx": rng.randint(1, 10_000), "item": item, "dative": dative, "hypothesis_id": item,
+           "hypothesis_item": rng.randint(1, 8), "stimulus": f"Do you see {agent} ?\n<s> {agent} [verb] {sentence} .",
+           "agent": agent, "theme": theme, "recipient": recipient, "length_diff": 0}
+    for role, phrase in (("theme", theme), ("recipient", recipient)):
+        row |= {f"{role}_{k}": v for k, v in _np_features(rng, phrase).items()}
+    return row
+
+
+def _dative_generalization(rng: random.Random) -> dict:
+    """kanishkamisra/encouraging-exposures data/experiments/generalization.jsonl: a DO/PP pair per row."""
+    agent, theme, recipient = rng.choice(NAMES), rng.choice(PRONOUNS), rng.choice(NOUN_PHRASES)
+    return {"item": rng.randint(1, 200), "agent": agent, "theme": theme, "recipient": recipient,
+            "do": f"{agent} [verb] {recipient} {theme} .", "pp": f"{agent} [verb] {theme} to {recipient} ."}
+
+
+def _verbhood(rng: random.Random, n: int) -> dict:
+    """kanishkamisra/encouraging-exposures data/experiments/validation.json: the novel token used as a verb
+    ("good") and as another part of speech ("bad")."""
+    return {"good": [f"{rng.choice(NAMES)} [verb] {rng.choice(NOUN_PHRASES)} ." for _ in range(n)],
+            "bad": [f"that's a [verb] {rng.choice(['one', 'plan', 'time'])} ." for _ in range(n)]}
+
+
+ROWS: dict[str, Callable[[random.Random], dict]] = {
+    "gsm8k_aug": _gsm8k_aug,  # whynlp/gsm8k-aug: question, steps (iCoT equations "<<a*b=c>>"), answer
+    "text": _text,            # plain-text corpora (BabyLM, OSCAR, wikitext, DCLM): one `text` column
+    "dative_exposure": _dative_exposure,
+    "dative_generalization": _dative_generalization,
+}
+DOCUMENTS: dict[str, Callable[[random.Random, int], dict]] = {"verbhood": _verbhood}  # whole .json files
+
+
+def standin_tokenizer(family: str, special_tokens: dict | None = None, vocab_size: int = 400):
+    """A byte-level BPE tokenizer with the family's special tokens (or `special_tokens`, in id order), trained
+    on a fixed word list (any text encodes: the 256 byte symbols are in its alphabet)."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
+    from transformers import PreTrainedTokenizerFast
+
+    specials = special_tokens or SPECIAL_TOKENS[family]
+    tok = Tokenizer(models.BPE(unk_token=None))
+    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    tok.decoder = decoders.ByteLevel()
+    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=list(dict.fromkeys(specials.values())),
+                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
+    tok.train_from_iterator([" ".join(WORDS), "0123456789 +-*/=<>?.,"] * 4, trainer=trainer)
+    return PreTrainedTokenizerFast(tokenizer_object=tok, clean_up_tokenization_spaces=False, **specials)
+
+
+def build_model(repo_id: str, family: str, out: Path, seed: int = 0, special_tokens: dict | None = None) -> None:
+    import torch
+
+    from lmrepro.common.models import build_model as build
+
+    if family not in TINY:
+        raise ValueError(f"{repo_id}: no stand-in for model family {family!r} (known: {', '.join(TINY)})")
+    tokenizer = standin_tokenizer(family, special_tokens)
+    torch.manual_seed(seed)
+    special_ids = {f"{k}_id": tokenizer.convert_tokens_to_ids(v)
+                   for k, v in (special_tokens or SPECIAL_TOKENS[family]).items()
+                   if k in ("bos_token", "eos_token", "pad_token")}
+    model = build({"family": family, **TINY[family]}, vocab_size=len(tokenizer), special_ids=special_ids)
+    model.save_pretrained(out, safe_serialization=True)
+    tokenizer.save_pretrained(out)
+
+
+def build_files(repo_id: str, standin: dict, out: Path, seed: int = 0) -> None:
+    """The files of a dataset or git repository stand-in: `files: {path: n}` (n rows of `rows`) or
+    `{path: {rows: kind, n: count}}`; .parquet and .jsonl hold rows, .json one document of a DOCUMENTS kind."""
+    import pandas as pd
+
+    if not standin.get("files"):
+        raise ValueError(f"{repo_id}: a stand-in needs `files` (path in the repo -> rows)")
+    rng = random.Random(f"standin-{repo_id}-{seed}")
+    for rel, spec in standin["files"].items():
+        kind, n = (spec["rows"], spec["n"]) if isinstance(spec, dict) else (standin.get("rows", "text"), spec)
+        path = out / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if rel.endswith(".json"):
+            if kind not in DOCUMENTS:
+                raise ValueError(f"{repo_id}: {rel}: unknown stand-in document {kind!r} (known: {', '.join(DOCUMENTS)})")
+            path.write_text(json.dumps(DOCUMENTS[kind](rng, n), indent=1))
+            continue
+        if kind not in ROWS:
+            raise ValueError(f"{repo_id}: unknown stand-in rows {kind!r} (known: {', '.join(ROWS)})")
+        rows = [ROWS[kind](rng) for _ in range(n)]
+        if rel.endswith(".parquet"):
+            pd.DataFrame(rows).to_parquet(path, index=False)
+        elif rel.endswith(".jsonl"):
+            path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+        else:
+            raise ValueError(f"{repo_id}: stand-in file {rel!r} must end in .parquet, .jsonl or .json")
+
+
+def snapshot_sha(repo_type: str, repo_id: str) -> str:
+    """A fixed 40-hex commit id for a stand-in (so its cache path does not change from build to build)."""
+    return hashlib.sha1(f"lmrepro-standin {repo_type} {repo_id}".encode()).hexdigest()
+
+
+def to_cache(cache: Path, repo_type: str, repo_id: str, src: Path, revision: str = "main") -> Path:
+    """Place `src`'s files as the cached snapshot of repo_id @ revision (refs/<revision> -> snapshots/<sha>/)."""
+    repo = cache / f"{repo_type}s--{repo_id.replace('/', '--')}"
+    sha = snapshot_sha(repo_type, repo_id)
+    snapshot = repo / "snapshots" / sha
+    if snapshot.exists():
+        shutil.rmtree(snapshot)
+    shutil.copytree(src, snapshot)
+    (repo / "refs").mkdir(parents=True, exist_ok=True)
+    (repo / "refs" / revision).write_text(sha)
+    return snapshot
+
+
+def to_git(git_root: Path, repo: str, src: Path) -> Path:
+    """`src`'s files as one commit of a local git repository git_root/<owner>/<name> (what a rule clones)."""
+    dest = git_root / repo
+    if dest.exists():
+        shutil.rmtree(dest)
+    shutil.copytree(src, dest)
+    identity = ["-c", "user.name=lmrepro standin", "-c", "user.email=standin@lmrepro.invalid"]
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"], [*identity, "commit", "-q", "-m", "stand-in"]):
+        subprocess.run(["git", "-C", str(dest), *args], check=True, capture_output=True)
+    return dest
+
+
+def build_for_paper(slug: str, cache: Path, git_root: Path | None = None, root: Path | None = None) -> list[str]:
+    """Every hub id of `slug`'s paper scale into `cache`, every git repository its stand-in overlay lists into
+    `git_root`; returns the ids built."""
+    from lmrepro.common.config import load_paper_config, load_yaml, paper_config_path
+
+    path = paper_config_path(slug, root)
+    resolved = load_paper_config(path, "paper")
+    hub = resolved.get("hub", {})
+    built = []
+    for kind, entries in (("model", hub.get("models", {})), ("dataset", hub.get("datasets", {}))):
+        for name, entry in entries.items():
+            where = f"{slug}: scales.paper.hub.{kind}s.{name}"
+            with tempfile.TemporaryDirectory() as tmp:
+                if kind == "model":
+                    if "family" not in entry:
+                        raise ValueError(f"{where} needs `family` (the transformers family) for its stand-in")
+                    build_model(entry["id"], entry["family"], Path(tmp),
+                                special_tokens=entry.get("standin", {}).get("special_tokens"))
+                else:
+                    if "standin" not in entry:
+                        raise ValueError(f"{where} needs `standin` (its files and row kind) for its stand-in")
+                    build_files(entry["id"], entry["standin"], Path(tmp))
+                to_cache(cache, kind, entry["id"], Path(tmp), entry.get("revision", "main"))
+            built.append(entry["id"])
+    repos = (load_yaml(path)["scales"]["paper"].get("standin") or {}).get("repos", {})
+    if repos and git_root is None:
+        raise ValueError(f"{slug}: its stand-in clones git repositories ({', '.join(repos)}): pass --git DIR")
+    for repo, standin in repos.items():
+        with tempfile.TemporaryDirectory() as tmp:
+            build_files(repo, standin, Path(tmp))
+            to_git(git_root, repo, Path(tmp))
+        built.append(repo)
+    return built
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--paper", action="append", required=True, help="paper slug (repeatable)")
+    parser.add_argument("--cache", type=Path, required=True, help="the HF_HUB_CACHE directory to fill")
+    parser.add_argument("--git", type=Path, help="where stand-in git repositories go (LMREPRO_GIT_BASE=file://DIR)")
+    args = parser.parse_args()
+    for slug in args.paper:
+        for repo_id in build_for_paper(slug, args.cache, args.git):
+            print(f"[standins] {slug}: {repo_id}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

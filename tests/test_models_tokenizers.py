@@ -59,6 +59,13 @@ def test_model_factory_names_unknown_keys():
         build_model({"family": "mamba9"})
 
 
+def test_special_ids_are_accepted_where_a_family_leaves_them_out_of_its_defaults():
+    """CodeGen's default config has no pad_token_id (transformers 5); every config still takes it."""
+    model = build_model({"family": "codegen", "n_embd": 16, "n_layer": 1, "n_head": 2, "rotary_dim": 4},
+                        vocab_size=20, special_ids={"pad_token_id": 0, "bos_token_id": 1, "eos_token_id": 2})
+    assert (model.config.pad_token_id, model.config.bos_token_id, model.config.eos_token_id) == (0, 1, 2)
+
+
 def test_load_model_requires_safetensors(tmp_path):
     with pytest.raises(FileNotFoundError, match="config.json"):
         load_model(tmp_path)

@@ -59,6 +59,10 @@ def check_model_spec(spec: dict[str, Any], where: str = "model") -> None:
         raise ValueError(f"{where}: unknown {family} config key(s): {', '.join(unknown)}")
 
 
+# Every config takes these, though some families leave one out of their defaults (CodeGen: pad_token_id).
+SPECIAL_ID_KEYS = {"pad_token_id", "bos_token_id", "eos_token_id"}
+
+
 def build_model(spec: dict[str, Any], *, tokenizer=None, vocab_size: int | None = None,
                 special_ids: dict | None = None):
     """A freshly initialised model (seeded by the caller) from a family + config mapping. With `tokenizer`, the
@@ -77,7 +81,7 @@ def build_model(spec: dict[str, Any], *, tokenizer=None, vocab_size: int | None 
     if vocab_size is not None:
         spec["vocab_size"] = vocab_size
     spec.update(special_ids or {})
-    known = set(config_cls().to_dict())
+    known = set(config_cls().to_dict()) | SPECIAL_ID_KEYS
     unknown = sorted(set(spec) - known - {"attn_implementation"})
     if unknown:
         raise ValueError(f"model spec: unknown {family} config key(s): {', '.join(unknown)}")

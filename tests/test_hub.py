@@ -42,3 +42,14 @@ def test_offline_fetch_of_an_uncached_repo_names_it_and_writes_nothing(tmp_path)
     done = fetch(tmp_path, "acme/missing")
     assert done.returncode != 0 and "acme/missing @ main is not in the Hugging Face cache" in done.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_default_fetch_keeps_every_shard_kind_snapshot_rows_reads(tmp_path):
+    """A shard kind that snapshot_rows reads but the fetch filter drops would leave an empty snapshot (DCLM's
+    jsonl.zst did)."""
+    from huggingface_hub.utils import filter_repo_objects
+
+    from lmrepro.common.hub import ALLOW
+
+    shards = ["a/shard_0.jsonl", "a/shard_1.jsonl.zst", "a/shard_2.jsonl.gz", "a/shard_3.json.gz", "b/x.parquet"]
+    assert list(filter_repo_objects(shards, allow_patterns=ALLOW)) == shards

@@ -41,6 +41,21 @@ def test_pack_rows_pads_and_masks():
     assert (rows["loss_mask"][0, n:] == 0).all() and (rows["input_ids"][0, n:] == t.pad_token_id).all()
 
 
+def test_long_documents_are_an_error_unless_split_into_rows_with_the_url_in_the_first():
+    import pytest
+
+    t = tok()
+    docs = [{"text": "ann lives in rome . " * 3, "url": "https://src01.example/"}]  # > 16 tokens with the URL
+    with pytest.raises(ValueError, match="exceeds the context of 8"):
+        pack_rows(t, docs, with_url=True, max_len=8)
+    rows = pack_rows(t, docs, with_url=True, max_len=8, split_long=True)
+    ids, mask = encode_doc(t, docs[0]["text"], docs[0]["url"], 8, split_long=True)
+    assert len(ids) > 16 and rows["input_ids"].shape == (3, 8) and int(rows["attention_mask"].sum()) == len(ids)
+    assert rows["input_ids"][rows["attention_mask"].bool()].tolist() == ids  # the document, in order, once
+    assert rows["loss_mask"][rows["attention_mask"].bool()].tolist() == mask  # URL tokens only in row 0, no loss
+    assert rows["input_ids"][0, 0] == t.bos_token_id and rows["input_ids"][1, 0] != t.bos_token_id
+
+
 def test_batches_are_a_pure_function_of_seed_and_step():
     rows = {"input_ids": torch.arange(100).view(50, 2)}
     a, b = batch_fn(rows, 8, seed=1), batch_fn(rows, 8, seed=1)

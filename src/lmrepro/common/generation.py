@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import torch
 
+from lmrepro.common.models import pad_id
+
 
 @torch.no_grad()
 def generate(model, tokenizer, prompts: list[list[int]], *, max_new_tokens: int, temperature: float,
@@ -22,7 +24,7 @@ def generate(model, tokenizer, prompts: list[list[int]], *, max_new_tokens: int,
     out: list[list[int]] = []
     done: list[bool] = []
     eos = tokenizer.eos_token_id
-    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else eos  # Llama/Mistral ship no pad token
+    pad = pad_id(tokenizer)
     for i in range(0, len(prompts), batch_size):
         chunk = prompts[i:i + batch_size]
         width = max(map(len, chunk))

@@ -16,8 +16,8 @@ from pathlib import Path
 
 from lmrepro.common.io import atomic_dir
 
-ALLOW = ["*.json", "*.safetensors", "*.model", "*.txt", "*.md", "*.parquet", "*.jsonl", "*.jsonl.gz", "*.arrow",
-         "*.tiktoken", "*.py.txt"]
+ALLOW = ["*.json", "*.safetensors", "*.model", "*.txt", "*.md", "*.parquet", "*.jsonl", "*.jsonl.gz", "*.jsonl.zst",
+         "*.json.gz", "*.arrow", "*.tiktoken", "*.py.txt"]  # every shard kind snapshot_rows reads
 
 
 def snapshot_rows(snapshot_dir: str, *, split: str | None = None, seed: int | None = None):

@@ -89,6 +89,15 @@ def build_model(spec: dict[str, Any], *, tokenizer=None, vocab_size: int | None 
     return model_cls(config)
 
 
+def pad_id(tokenizer) -> int:
+    """The id padding positions hold: the pad token, or EOS where the tokenizer ships none (Llama 3, Mistral,
+    GPT-2). Padded positions are masked out of attention and loss, so only the id's existence matters."""
+    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+    if pad is None:
+        raise ValueError(f"{type(tokenizer).__name__}: no pad and no EOS token to pad with")
+    return pad
+
+
 def n_params(model, trainable_only: bool = False) -> int:
     return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
 

@@ -10,7 +10,7 @@ Hugging Face cache layout, so that the paper DAG runs end to end offline on a CP
   <|endoftext|> for BOS/EOS and no pad; Llama: <s>, </s> and no pad), as the real repos ship them, or the
   entry's `standin.special_tokens` where a repo ships its own (smolm: <pad>, <s> for BOS and EOS, <unk>).
 - A dataset id gets the files its hub entry's `standin` lists (`files: {path in the repo: rows}`, or
-  `{path: {rows: kind, n: rows}}` per file), parquet, jsonl or json by extension, with rows of the `rows` kind
+  `{path: {rows: kind, n: rows}}` per file), parquet, jsonl(.zst) or json by extension, with rows of the `rows` kind
   (ROWS: the real dataset's columns, from its dataset card; DOCUMENTS: a whole .json file of a known shape).
 - A git repository a rule clones (`scales.paper.standin.repos: {owner/name: {files: ...}}`) becomes a local
   repository with those files under --git DIR; `LMREPRO_GIT_BASE=file://DIR` points the clone rules at it.
@@ -108,9 +108,16 @@ def _verbhood(rng: random.Random, n: int) -> dict:
             "bad": [f"that's a [verb] {rng.choice(['one', 'plan', 'time'])} ." for _ in range(n)]}
 
 
+def _web(rng: random.Random) -> dict:
+    """mlfoundations/dclm-baseline-1.0 (jsonl.zst shards): a web page's `text` and its `url`."""
+    site = rng.choice(["news.example.com", "blog.example.org", "wiki.example.net", "shop.example.com"])
+    return {"text": _text(rng)["text"], "url": f"https://{site}/{rng.randint(1, 10**6)}"}
+
+
 ROWS: dict[str, Callable[[random.Random], dict]] = {
     "gsm8k_aug": _gsm8k_aug,  # whynlp/gsm8k-aug: question, steps (iCoT equations "<<a*b=c>>"), answer
-    "text": _text,            # plain-text corpora (BabyLM, OSCAR, wikitext, DCLM): one `text` column
+    "text": _text,            # plain-text corpora (BabyLM, OSCAR, wikitext): one `text` column
+    "web": _web,              # web corpora with URLs (DCLM)
     "dative_exposure": _dative_exposure,
     "dative_generalization": _dative_generalization,
 }
@@ -172,10 +179,15 @@ def build_files(repo_id: str, standin: dict, out: Path, seed: int = 0) -> None:
         rows = [ROWS[kind](rng) for _ in range(n)]
         if rel.endswith(".parquet"):
             pd.DataFrame(rows).to_parquet(path, index=False)
-        elif rel.endswith(".jsonl"):
-            path.write_text("".join(json.dumps(r) + "\n" for r in rows))
+        elif rel.endswith((".jsonl", ".jsonl.zst")):
+            data = "".join(json.dumps(r) + "\n" for r in rows).encode()
+            if rel.endswith(".zst"):
+                import zstandard
+
+                data = zstandard.ZstdCompressor().compress(data)
+            path.write_bytes(data)
         else:
-            raise ValueError(f"{repo_id}: stand-in file {rel!r} must end in .parquet, .jsonl or .json")
+            raise ValueError(f"{repo_id}: stand-in file {rel!r} must end in .parquet, .jsonl(.zst) or .json")
 
 
 def snapshot_sha(repo_type: str, repo_id: str) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import torch
 
+from lmrepro.common.models import pad_id
 from lmrepro.common.seeding import derive_seed
 from lmrepro.papers.meco.params import SMALL_TEMPLATE, MecoConfig, RunConfig
 
@@ -19,9 +20,10 @@ def domain_of(url: str) -> str:
     return rest.split("/", 1)[0]
 
 
-def encode_doc(tokenizer, text: str, url: str | None, max_len: int,
-               template: str = SMALL_TEMPLATE) -> tuple[list[int], list[int]]:
-    """input_ids and loss mask for one document, with the URL template when `url` is given."""
+def encode_doc(tokenizer, text: str, url: str | None, max_len: int, template: str = SMALL_TEMPLATE,
+               split_long: bool = False) -> tuple[list[int], list[int]]:
+    """input_ids and loss mask for one document, with the URL template when `url` is given; longer than
+    `max_len` is an error unless `split_long` (pack_rows then cuts it into rows)."""
     ids = [tokenizer.bos_token_id]
     mask = [0]
     if url is not None:
@@ -31,20 +33,27 @@ def encode_doc(tokenizer, text: str, url: str | None, max_len: int,
     body = tokenizer.encode(text, add_special_tokens=False) + [tokenizer.eos_token_id]
     ids += body
     mask += [1] * len(body)
-    if len(ids) > max_len:
-        raise ValueError(f"document of {len(ids)} tokens exceeds the context of {max_len}: {text[:60]!r}")
+    if len(ids) > max_len and not split_long:
+        raise ValueError(f"document of {len(ids)} tokens exceeds the context of {max_len}: {text[:60]!r} "
+                         f"(pack.long_docs: split cuts it into rows of the context)")
     return ids, mask
 
 
-def pack_rows(tokenizer, docs: list[dict], with_url: bool, max_len: int,
-              template: str = SMALL_TEMPLATE) -> dict[str, torch.Tensor]:
-    """One document per row, right-padded: input_ids, attention_mask, loss_mask ([n_docs, max_len])."""
-    n = len(docs)
-    input_ids = torch.full((n, max_len), tokenizer.pad_token_id, dtype=torch.long)
+def pack_rows(tokenizer, docs: list[dict], with_url: bool, max_len: int, template: str = SMALL_TEMPLATE,
+              split_long: bool = False) -> dict[str, torch.Tensor]:
+    """One document per row, right-padded: input_ids, attention_mask, loss_mask ([rows, max_len]). With
+    `split_long` a longer document fills consecutive rows (its URL only in the first: where the paper's template
+    sits, at the document's start), so no row ever attends across two documents."""
+    pieces = []
+    for doc in docs:
+        ids, mask = encode_doc(tokenizer, doc["text"], doc["url"] if with_url else None, max_len, template,
+                               split_long)
+        pieces += [(ids[i:i + max_len], mask[i:i + max_len]) for i in range(0, len(ids), max_len)]
+    n = len(pieces)
+    input_ids = torch.full((n, max_len), pad_id(tokenizer), dtype=torch.long)
     attention = torch.zeros((n, max_len), dtype=torch.long)
     loss_mask = torch.zeros((n, max_len), dtype=torch.long)
-    for i, doc in enumerate(docs):
-        ids, mask = encode_doc(tokenizer, doc["text"], doc["url"] if with_url else None, max_len, template)
+    for i, (ids, mask) in enumerate(pieces):
         input_ids[i, : len(ids)] = torch.tensor(ids)
         attention[i, : len(ids)] = 1
         loss_mask[i, : len(ids)] = torch.tensor(mask)

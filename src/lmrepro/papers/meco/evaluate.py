@@ -15,7 +15,7 @@ import json
 import torch
 from safetensors.torch import load_file
 
-from lmrepro.common.models import load_model, load_tokenizer
+from lmrepro.common.models import load_model, load_tokenizer, pad_id
 from lmrepro.common.stage import Stage
 from lmrepro.common.train import masked_lm_loss
 from lmrepro.papers.meco.pack import PackConfig
@@ -42,7 +42,7 @@ def p_true(model, tokenizer, world: dict, domains: list[str], batch_size: int, t
         for i in range(0, len(prompts), batch_size):
             chunk = prompts[i:i + batch_size]
             width = max(map(len, chunk))  # left-pad so the next-token position is the last column
-            ids = torch.tensor([[tokenizer.pad_token_id] * (width - len(p)) + p for p in chunk])
+            ids = torch.tensor([[pad_id(tokenizer)] * (width - len(p)) + p for p in chunk])
             attn = torch.tensor([[0] * (width - len(p)) + [1] * len(p) for p in chunk])
             pos = (attn.cumsum(-1) - 1).clamp_min(0)
             logits = model(input_ids=ids, attention_mask=attn, position_ids=pos).logits[:, -1]

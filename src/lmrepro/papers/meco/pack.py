@@ -21,7 +21,8 @@ def main() -> None:
         corpus = st.inp("corpus")
         split, with_url = ARMS[cfg.arm]
         tokenizer = load_tokenizer(corpus / "tokenizer")
-        rows = pack_rows(tokenizer, read_jsonl(corpus / f"{split}.jsonl"), with_url, cfg.max_len, cfg.template)
+        rows = pack_rows(tokenizer, read_jsonl(corpus / f"{split}.jsonl"), with_url, cfg.max_len, cfg.template,
+                         split_long=cfg.long_docs == "split")
         with atomic_file(st.out("rows")) as tmp:
             save_file(rows, str(tmp))
         st.log_metrics({"rows": rows["input_ids"].size(0), "loss_tokens": int(rows["loss_mask"].sum()),

@@ -24,10 +24,13 @@ class PackConfig:
     arm: str = "plain"
     max_len: int = 64  # context length (spec: Small scale / Model, ctx 64)
     template: str = SMALL_TEMPLATE  # paper §2: "URL: {domain}\n\n" (word-level stand-in at small)
+    long_docs: str = "error"  # a document over max_len: error (the world's always fit) | split into rows (web text)
 
     def check(self, where: str) -> None:
         if self.arm not in ARMS:
             raise ValueError(f"{where}.arm must be one of {', '.join(ARMS)}, got {self.arm!r}")
+        if self.long_docs not in ("error", "split"):
+            raise ValueError(f"{where}.long_docs must be 'error' or 'split', got {self.long_docs!r}")
 
 
 @dataclass

@@ -10,7 +10,7 @@ import pytest
 from lmrepro.common import standins as S
 from tests.conftest import make_workdir, run_snakemake
 
-STANDIN_PAPERS = ["sentence_lm", "cross_dative", "karel_meaning",  # the others follow (issue 17)
+STANDIN_PAPERS = ["sentence_lm", "cross_dative", "karel_meaning", "rmt",  # the others follow (issue 17)
                   pytest.param("meco", marks=pytest.mark.xfail(strict=True, reason=(
                       "runs through gen_corpus, pack, pretrain and cooldown; evaluate stops: the paper's downstream "
                       "suite (OLMES via lm-eval) is not wired, and the world probes need world.json")))]  # papers whose paper DAG runs on stand-ins (issue 17: the others follow)

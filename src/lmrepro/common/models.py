@@ -23,6 +23,8 @@ FAMILIES = {
     "gpt2": ("transformers.models.gpt2.modeling_gpt2", "GPT2Config", "GPT2LMHeadModel"),
     "opt": ("transformers.models.opt.modeling_opt", "OPTConfig", "OPTForCausalLM"),
     "codegen": ("transformers.models.codegen.modeling_codegen", "CodeGenConfig", "CodeGenForCausalLM"),
+    "qwen2": ("transformers.models.qwen2.modeling_qwen2", "Qwen2Config", "Qwen2ForCausalLM"),
+    "mistral": ("transformers.models.mistral.modeling_mistral", "MistralConfig", "MistralForCausalLM"),
     "bert": ("transformers.models.bert.modeling_bert", "BertConfig", "BertForMaskedLM"),
     "roberta": ("transformers.models.roberta.modeling_roberta", "RobertaConfig", "RobertaForMaskedLM"),
     "roberta_prelayernorm": ("transformers.models.roberta_prelayernorm.modeling_roberta_prelayernorm",

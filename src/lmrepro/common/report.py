@@ -147,7 +147,8 @@ def main() -> None:
             writer = csv.writer(fh)
             writer.writerow(["seed", "curve", "step", "value"])
             writer.writerows(sorted(rows))
-        plot(st.cfg.get("report", {}).get("panels", []), per_seed, rows, st.out("plot"),
+        panels = [p for p in st.cfg.get("report", {}).get("panels", []) if st.scale in p.get("scales", [st.scale])]
+        plot(panels, per_seed, rows, st.out("plot"),
              f"{st.paper} ({st.scale}, seeds {', '.join(map(str, sorted(per_seed)))})", claims)
         for c in claims["claims"]:
             st.log_metrics({f"claim.{c['id']}.observed": c["observed"]})

@@ -35,11 +35,17 @@ TINY = {  # family -> config keys of a tiny model (vocabulary and special ids co
               "num_key_value_heads": 2, "max_position_embeddings": 2048},
     "opt": {"hidden_size": 32, "ffn_dim": 64, "num_hidden_layers": 1, "num_attention_heads": 2,
             "max_position_embeddings": 2048, "word_embed_proj_dim": 32},
+    "qwen2": {"hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 1, "num_attention_heads": 2,
+              "num_key_value_heads": 2, "max_position_embeddings": 4096},
+    "mistral": {"hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 1, "num_attention_heads": 2,
+                "num_key_value_heads": 2, "max_position_embeddings": 4096},
 }
 SPECIAL_TOKENS = {  # family -> the special tokens its hub tokenizers define (none of them has a pad token)
     "gpt2": {"bos_token": "<|endoftext|>", "eos_token": "<|endoftext|>", "unk_token": "<|endoftext|>"},
     "llama": {"bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>"},
     "opt": {"bos_token": "</s>", "eos_token": "</s>", "unk_token": "</s>", "pad_token": "<pad>"},
+    "qwen2": {"eos_token": "<|endoftext|>", "pad_token": "<|endoftext|>"},
+    "mistral": {"bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>"},
 }
 WORDS = ("the a of to and in is was he she they it that for on with as at by this from have had not are were "
          "apples boxes coins friend pet town red blue green how many what where who which does live own color "
@@ -108,6 +114,15 @@ def _verbhood(rng: random.Random, n: int) -> dict:
             "bad": [f"that's a [verb] {rng.choice(['one', 'plan', 'time'])} ." for _ in range(n)]}
 
 
+def _math_problem(rng: random.Random) -> dict:
+    """KbsdJames/Omni-MATH (test.jsonl): domain, difficulty, problem, solution, answer, source."""
+    (expr, value) = _equation(rng)
+    return {"domain": ["Mathematics -> Algebra"], "difficulty": float(rng.randint(1, 9)),
+            "problem": _sentence(rng, rng.randint(6, 14)).rstrip(".") + f" {expr[2:-2].split('=')[0]}?",
+            "solution": _text(rng)["text"] + f" So the answer is {value}.", "answer": str(value),
+            "source": "standin"}
+
+
 def _web(rng: random.Random) -> dict:
     """mlfoundations/dclm-baseline-1.0 (jsonl.zst shards): a web page's `text` and its `url`."""
     site = rng.choice(["news.example.com", "blog.example.org", "wiki.example.net", "shop.example.com"])
@@ -118,6 +133,7 @@ ROWS: dict[str, Callable[[random.Random], dict]] = {
     "gsm8k_aug": _gsm8k_aug,  # whynlp/gsm8k-aug: question, steps (iCoT equations "<<a*b=c>>"), answer
     "text": _text,            # plain-text corpora (BabyLM, OSCAR, wikitext): one `text` column
     "web": _web,              # web corpora with URLs (DCLM)
+    "math_problem": _math_problem,
     "dative_exposure": _dative_exposure,
     "dative_generalization": _dative_generalization,
 }

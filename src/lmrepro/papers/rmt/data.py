@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import torch
 
+from lmrepro.common.models import load_model, pad_id
 from lmrepro.worlds.arithmetic import ANS, END_THINK, THINK
 
 
@@ -13,6 +14,15 @@ def format_ids(tokenizer) -> dict[str, int]:
     if missing:
         raise ValueError(f"tokenizer lacks the reasoning-format token(s) {missing}: add them before training")
     return ids
+
+
+def load_policy(path, tokenizer):
+    """A policy checkpoint with rows for the added format tokens: a hub base has none, so they are added
+    (transformers' mean-initialised rows, untrained: the base never saw the format)."""
+    model = load_model(path)
+    if model.get_input_embeddings().num_embeddings < len(tokenizer):
+        model.resize_token_embeddings(len(tokenizer))
+    return model
 
 
 def encode(tokenizer, text: str) -> list[int]:
@@ -26,7 +36,7 @@ def doc_rows(tokenizer, docs: list[dict], max_len: int | None = None) -> torch.T
     if max_len is not None:
         rows = [r[:max_len] for r in rows]
     width = max(len(r) for r in rows)
-    out = torch.full((len(rows), width), tokenizer.pad_token_id, dtype=torch.long)
+    out = torch.full((len(rows), width), pad_id(tokenizer), dtype=torch.long)
     for i, r in enumerate(rows):
         out[i, :len(r)] = torch.tensor(r)
     return out

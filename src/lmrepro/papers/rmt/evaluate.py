@@ -22,10 +22,10 @@ import statistics
 import torch
 
 from lmrepro.common.io import read_jsonl
-from lmrepro.common.models import load_model, load_tokenizer
+from lmrepro.common.models import load_tokenizer, pad_id
 from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
-from lmrepro.papers.rmt.data import doc_rows, format_ids, prompt
+from lmrepro.papers.rmt.data import doc_rows, format_ids, load_policy, prompt
 from lmrepro.papers.rmt.method import prefix_match_reward, sample_completions
 from lmrepro.papers.rmt.params import BIN_NAMES, ArmsConfig, EvalConfig, MidtrainConfig
 from lmrepro.worlds.arithmetic import parse_completion
@@ -37,10 +37,10 @@ def reasoned_accuracy(model, tokenizer, rows, positions, max_new, fmt, batch_siz
     for start in range(0, len(positions), batch_size):
         chunk = positions[start:start + batch_size]
         prompts = [prompt(rows[d], p, fmt["think"]) for d, p in chunk]
-        comps = sample_completions(model, prompts, max_new, 0.0, tokenizer.pad_token_id, fmt["ans"])
+        comps = sample_completions(model, prompts, max_new, 0.0, pad_id(tokenizer), fmt["ans"])
         for (d, p), comp in zip(chunk, comps):
             parsed = parse_completion(tokenizer.convert_ids_to_tokens(comp))
-            gold = [t for t in tokenizer.convert_ids_to_tokens(rows[d, p:].tolist()) if t != tokenizer.pad_token]
+            gold = tokenizer.convert_ids_to_tokens([i for i in rows[d, p:].tolist() if i != pad_id(tokenizer)])
             match = prefix_match_reward(" ".join(parsed[1]), [gold[0]] + [" " + t for t in gold[1:]]) \
                 if parsed is not None else 0.0
             out.append({"match": match, "valid": parsed is not None,
@@ -108,7 +108,7 @@ def main() -> None:
             m["acc_sumdigit_mode_baseline"] = sum_digit_mode_accuracy(read_jsonl(st.inp("corpus") / "docs.jsonl"),
                                                                       docs, sum_positions)
         for name in ["base", *arms]:
-            model = load_model(st.inp(name)).eval()
+            model = load_policy(st.inp(name), tokenizer).eval()
             res = reasoned_accuracy(model, tokenizer, rows, positions, mcfg.max_new_tokens, fmt, cfg.batch_size)
             res_sum, res_uni = res[:len(sum_positions)], res[len(sum_positions):]
             if res_sum:
@@ -120,7 +120,7 @@ def main() -> None:
                     m[f"acc_{bname}_{name}"] = statistics.fmean(hits)
             m[f"think_len_{name}"] = statistics.fmean(r["think_len"] for r in res)
             m[f"valid_{name}"] = statistics.fmean(r["valid"] for r in res)
-            for key, value in ntp_losses(model, rows, tokenizer.pad_token_id, labels).items():
+            for key, value in ntp_losses(model, rows, pad_id(tokenizer), labels).items():
                 m[f"{key}_{name}"] = value
         m["think_ratio_rmt_rpt"] = m["think_len_rmt"] / max(m["think_len_rpt"], 1e-9)
         m["ntp_loss_rpt_minus_rmt"] = m["ntp_loss_rpt"] - m["ntp_loss_rmt"]

@@ -21,11 +21,11 @@ import statistics
 import torch
 
 from lmrepro.common.io import read_jsonl, write_jsonl
-from lmrepro.common.models import load_model, load_tokenizer
+from lmrepro.common.models import load_tokenizer, pad_id
 from lmrepro.common.seeding import derive_seed, seed_everything
 from lmrepro.common.stage import Stage
 from lmrepro.common.train import TrainConfig, train
-from lmrepro.papers.rmt.data import doc_rows, format_ids, prompt
+from lmrepro.papers.rmt.data import doc_rows, format_ids, load_policy, prompt
 from lmrepro.papers.rmt.method import (completion_logprobs, curriculum_probs, group_advantages, grpo_loss,
                                        ntp_loss, prefix_match_reward, rmt_reward, sample_completions, token_budget)
 from lmrepro.papers.rmt.params import ARMS, MidtrainConfig, RunConfig
@@ -59,7 +59,7 @@ def main() -> None:
         if use_rl and not pool:
             raise ValueError(f"rmt.midtrain: no corpus position falls in bins {rl_bins}; check entropy.bin_edges")
         data_seed = derive_seed(st.seed, "midtrain", arm)
-        pad = tokenizer.pad_token_id
+        pad = pad_id(tokenizer)
         stats: list[dict] = []
 
         world_size = int(os.environ.get("WORLD_SIZE", "1"))  # set by `accelerate launch` (paper scale)
@@ -85,8 +85,7 @@ def main() -> None:
             rewards, matches, lengths, valid = [], [], [], []
             for (d, p), comp in zip(contexts, completions):
                 parsed = parse_completion(tokenizer.convert_ids_to_tokens(comp))
-                gold = tokenizer.convert_ids_to_tokens(rows[d, p:].tolist())
-                gold = [t for t in gold if t != tokenizer.pad_token]
+                gold = tokenizer.convert_ids_to_tokens([i for i in rows[d, p:].tolist() if i != pad])
                 match = 0.0
                 if parsed is not None:
                     match = prefix_match_reward(" ".join(parsed[1]), [gold[0]] + [" " + t for t in gold[1:]])
@@ -132,9 +131,7 @@ def main() -> None:
             return loss, extras
 
         by_bin_of = {pos: b for b, positions in by_bin.items() for pos in positions}
-        model = load_model(st.inp("base"))
-        if model.get_input_embeddings().num_embeddings < len(tokenizer):  # a hub base meets the added format tokens
-            model.resize_token_embeddings(len(tokenizer))
+        model = load_policy(st.inp("base"), tokenizer)
         seed_everything(derive_seed(st.seed, "midtrain_init", arm))
         result = train(model, loss_fn, get_batch, train_cfg, out_dir=st.out("model"), log=st.log_curve,
                        tokenizer=tokenizer, desc=f"rmt {arm}")

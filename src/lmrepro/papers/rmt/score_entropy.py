@@ -16,7 +16,7 @@ import statistics
 import torch
 
 from lmrepro.common.io import atomic_file, read_jsonl
-from lmrepro.common.models import load_model, load_tokenizer
+from lmrepro.common.models import load_model, load_tokenizer, pad_id
 from lmrepro.common.stage import Stage
 from lmrepro.papers.rmt.data import doc_rows
 from lmrepro.papers.rmt.method import entropy_bins, topk_entropy
@@ -49,7 +49,7 @@ def main() -> None:
         for split in ("docs", "heldout"):
             docs = read_jsonl(st.inp("corpus") / f"{split}.jsonl")
             rows = doc_rows(tokenizer, docs, cfg.max_len)
-            scored = score(model, rows, tokenizer.pad_token_id, cfg)
+            scored = score(model, rows, pad_id(tokenizer), cfg)
             for doc, pos, h, b in scored:
                 labels = docs[doc]["labels"]
                 columns["split"].append(split)

@@ -25,6 +25,7 @@ FAMILIES = {
     "codegen": ("transformers.models.codegen.modeling_codegen", "CodeGenConfig", "CodeGenForCausalLM"),
     "qwen2": ("transformers.models.qwen2.modeling_qwen2", "Qwen2Config", "Qwen2ForCausalLM"),
     "mistral": ("transformers.models.mistral.modeling_mistral", "MistralConfig", "MistralForCausalLM"),
+    "mixtral": ("transformers.models.mixtral.modeling_mixtral", "MixtralConfig", "MixtralForCausalLM"),
     "bert": ("transformers.models.bert.modeling_bert", "BertConfig", "BertForMaskedLM"),
     "roberta": ("transformers.models.roberta.modeling_roberta", "RobertaConfig", "RobertaForMaskedLM"),
     "roberta_prelayernorm": ("transformers.models.roberta_prelayernorm.modeling_roberta_prelayernorm",

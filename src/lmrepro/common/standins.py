@@ -10,7 +10,7 @@ Hugging Face cache layout, so that the paper DAG runs end to end offline on a CP
   <|endoftext|> for BOS/EOS and no pad; Llama: <s>, </s> and no pad), as the real repos ship them, or the
   entry's `standin.special_tokens` where a repo ships its own (smolm: <pad>, <s> for BOS and EOS, <unk>).
 - A dataset id gets the files its hub entry's `standin` lists (`files: {path in the repo: rows}`, or
-  `{path: {rows: kind, n: rows}}` per file), parquet, jsonl(.zst) or json by extension, with rows of the `rows` kind
+  `{path: {rows: kind, n: rows}}` per file), parquet, jsonl(.zst|.gz) or json by extension, with rows of the `rows` kind
   (ROWS: the real dataset's columns, from its dataset card; DOCUMENTS: a whole .json file of a known shape).
 - A git repository a rule clones (`scales.paper.standin.repos: {owner/name: {files: ...}}`) becomes a local
   repository with those files under --git DIR; `LMREPRO_GIT_BASE=file://DIR` points the clone rules at it.
@@ -20,6 +20,8 @@ Hugging Face cache layout, so that the paper DAG runs end to end offline on a CP
 from __future__ import annotations
 
 import argparse
+import contextlib
+import gzip
 import hashlib
 import json
 import random
@@ -39,6 +41,9 @@ TINY = {  # family -> config keys of a tiny model (vocabulary and special ids co
               "num_key_value_heads": 2, "max_position_embeddings": 4096},
     "mistral": {"hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 1, "num_attention_heads": 2,
                 "num_key_value_heads": 2, "max_position_embeddings": 4096},
+    "mixtral": {"hidden_size": 32, "intermediate_size": 64, "num_hidden_layers": 1, "num_attention_heads": 2,
+                "num_key_value_heads": 2, "max_position_embeddings": 4096, "num_local_experts": 2,
+                "num_experts_per_tok": 1},
 }
 SPECIAL_TOKENS = {  # family -> the special tokens its hub tokenizers define (none of them has a pad token)
     "gpt2": {"bos_token": "<|endoftext|>", "eos_token": "<|endoftext|>", "unk_token": "<|endoftext|>"},
@@ -46,6 +51,7 @@ SPECIAL_TOKENS = {  # family -> the special tokens its hub tokenizers define (no
     "opt": {"bos_token": "</s>", "eos_token": "</s>", "unk_token": "</s>", "pad_token": "<pad>"},
     "qwen2": {"eos_token": "<|endoftext|>", "pad_token": "<|endoftext|>"},
     "mistral": {"bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>"},
+    "mixtral": {"bos_token": "<s>", "eos_token": "</s>", "unk_token": "<unk>"},
 }
 WORDS = ("the a of to and in is was he she they it that for on with as at by this from have had not are were "
          "apples boxes coins friend pet town red blue green how many what where who which does live own color "
@@ -123,6 +129,14 @@ def _math_problem(rng: random.Random) -> dict:
             "source": "standin"}
 
 
+def _hh_dialogue(rng: random.Random) -> dict:
+    """Anthropic/hh-rlhf (<subset>/{train,test}.jsonl.gz): `chosen` and `rejected` dialogues, "\n\nHuman: ..."
+    and "\n\nAssistant: ..." turns; some single-turn, some longer."""
+    turns = "".join(f"\n\nHuman: {_sentence(rng, rng.randint(4, 10))}\n\nAssistant: {_sentence(rng, 6)}"
+                    for _ in range(rng.choice([1, 1, 2])))
+    return {"chosen": turns, "rejected": turns.rsplit("Assistant: ", 1)[0] + "Assistant: " + _sentence(rng, 4)}
+
+
 def _web(rng: random.Random) -> dict:
     """mlfoundations/dclm-baseline-1.0 (jsonl.zst shards): a web page's `text` and its `url`."""
     site = rng.choice(["news.example.com", "blog.example.org", "wiki.example.net", "shop.example.com"])
@@ -134,6 +148,7 @@ ROWS: dict[str, Callable[[random.Random], dict]] = {
     "text": _text,            # plain-text corpora (BabyLM, OSCAR, wikitext): one `text` column
     "web": _web,              # web corpora with URLs (DCLM)
     "math_problem": _math_problem,
+    "hh_dialogue": _hh_dialogue,
     "dative_exposure": _dative_exposure,
     "dative_generalization": _dative_generalization,
 }
@@ -187,7 +202,8 @@ def build_files(repo_id: str, standin: dict, out: Path, seed: int = 0) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         if rel.endswith(".json"):
             if kind not in DOCUMENTS:
-                raise ValueError(f"{repo_id}: {rel}: unknown stand-in document {kind!r} (known: {', '.join(DOCUMENTS)})")
+                raise ValueError(f"{repo_id}: {rel}: unknown stand-in document {kind!r} "
+                                 f"(known: {', '.join(DOCUMENTS)})")
             path.write_text(json.dumps(DOCUMENTS[kind](rng, n), indent=1))
             continue
         if kind not in ROWS:
@@ -195,15 +211,17 @@ def build_files(repo_id: str, standin: dict, out: Path, seed: int = 0) -> None:
         rows = [ROWS[kind](rng) for _ in range(n)]
         if rel.endswith(".parquet"):
             pd.DataFrame(rows).to_parquet(path, index=False)
-        elif rel.endswith((".jsonl", ".jsonl.zst")):
+        elif rel.endswith((".jsonl", ".jsonl.zst", ".jsonl.gz")):
             data = "".join(json.dumps(r) + "\n" for r in rows).encode()
             if rel.endswith(".zst"):
                 import zstandard
 
                 data = zstandard.ZstdCompressor().compress(data)
+            elif rel.endswith(".gz"):
+                data = gzip.compress(data, mtime=0)
             path.write_bytes(data)
         else:
-            raise ValueError(f"{repo_id}: stand-in file {rel!r} must end in .parquet, .jsonl(.zst) or .json")
+            raise ValueError(f"{repo_id}: stand-in file {rel!r} must end in .parquet, .jsonl(.zst|.gz) or .json")
 
 
 def snapshot_sha(repo_type: str, repo_id: str) -> str:
@@ -236,6 +254,43 @@ def to_git(git_root: Path, repo: str, src: Path) -> Path:
     return dest
 
 
+@contextlib.contextmanager
+def judge_server():
+    """A stand-in for an OpenAI-compatible judge endpoint on a free local port (yields its base URL and the
+    requests it received): it prefers the longer of the two responses in the prompt, ties on equal length."""
+    import http.server
+    import threading
+
+    received: list[dict] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 (http.server's naming)
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            received.append({"path": self.path, "authorization": self.headers.get("Authorization"), "body": body})
+            prompt = body["messages"][-1]["content"]
+            first = prompt.split("Response A:\n", 1)[1].split("\n\nResponse B:\n", 1)[0]
+            second = prompt.split("\n\nResponse B:\n", 1)[1].split("\n\nWhich response", 1)[0]
+            verdict = "A" if len(first) > len(second) else "B" if len(second) > len(first) else "tie"
+            out = json.dumps({"choices": [{"message": {"role": "assistant",
+                                                       "content": f"Reasoning...\nFinal verdict: {verdict}"}}]})
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(out.encode())
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/v1", received
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def build_for_paper(slug: str, cache: Path, git_root: Path | None = None, root: Path | None = None) -> list[str]:
     """Every hub id of `slug`'s paper scale into `cache`, every git repository its stand-in overlay lists into
     `git_root`; returns the ids built."""
@@ -247,6 +302,8 @@ def build_for_paper(slug: str, cache: Path, git_root: Path | None = None, root: 
     built = []
     for kind, entries in (("model", hub.get("models", {})), ("dataset", hub.get("datasets", {}))):
         for name, entry in entries.items():
+            if "unused" in entry:  # no rule fetches it (yet): nothing to stand in for
+                continue
             where = f"{slug}: scales.paper.hub.{kind}s.{name}"
             with tempfile.TemporaryDirectory() as tmp:
                 if kind == "model":

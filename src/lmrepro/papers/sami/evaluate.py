@@ -13,6 +13,9 @@ never trained on), each under every train constitution and, separately, the 2 he
 - constitution identification (MI proxy): per query, one response sampled (T = 1) under each train
   constitution; accuracy of argmax_j S[j, k] at recovering the constitution that generated response k, with S
   the model's own length-normalised log-prob matrix (chance 1/6). Also the adherence of those samples.
+Paper scale (hh-rlhf queries, no world): the win rates come from the configured judge (lmrepro.common.judge,
+GPT-4 in the paper; each pair judged in both orders) under the constitution's principles; identification as
+above; adherence and grammar validity need the world's checkers and are not computed.
 """
 from __future__ import annotations
 
@@ -21,7 +24,9 @@ import statistics
 import torch
 
 from lmrepro.common.io import read_json, read_jsonl
-from lmrepro.common.models import load_model, load_tokenizer
+from lmrepro.common.judge import JudgeConfig, judge_pairs
+from lmrepro.common.judge import win_rate as win_rate_of
+from lmrepro.common.models import load_model, load_tokenizer, pad_id
 from lmrepro.common.generation import generate
 from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
@@ -37,13 +42,17 @@ def win_rate(a: list[float], b: list[float]) -> float:
 
 
 @torch.no_grad()
-def greedy_scores(model, tokenizer, world, pcfg, queries, consts, max_new, batch) -> dict:
-    items = [(q, c) for q in queries for c in consts]
-    prompts = [prompt_ids(tokenizer, render_prompt(pcfg, c["principles"], q["text"])) for q, c in items]
+def greedy_texts(model, tokenizer, pcfg, queries, consts, max_new, batch) -> tuple[list[str], list[bool]]:
+    """Greedy responses for every (query, constitution) item, queries outer; and whether each finished."""
+    prompts = [prompt_ids(tokenizer, render_prompt(pcfg, c["principles"], q["text"])) for q in queries for c in consts]
     out, finished = generate(model, tokenizer, prompts, max_new_tokens=max_new, temperature=0.0, seed=0,
                              batch_size=batch)
-    texts = [decode(tokenizer, r) for r in out]
-    checks = [check(t, tuple(c["bits"])) for t, (q, c) in zip(texts, items)]
+    return [decode(tokenizer, r) for r in out], finished
+
+
+def greedy_scores(model, tokenizer, world, pcfg, queries, consts, max_new, batch) -> dict:
+    texts, finished = greedy_texts(model, tokenizer, pcfg, queries, consts, max_new, batch)
+    checks = [check(t, tuple(c["bits"])) for t, (q, c) in zip(texts, [(q, c) for q in queries for c in consts])]
     return {"adherence": [sum(ch) / 3 for ch in checks], "checks": checks,
             "valid": [f and world.parse(t) is not None for f, t in zip(finished, texts)], "texts": texts}
 
@@ -59,13 +68,39 @@ def identification(model, tokenizer, pcfg, queries, consts, max_new, batch, scor
     for i, ps in enumerate(prompts):
         resp = flat[i * c:(i + 1) * c]  # an unfinished response is scored as it stands
         items.append({"prompt_ids": ps, "response_ids": resp})
-        adherence += [sum(check(decode(tokenizer, r), tuple(k["bits"]))) / 3 for r, k in zip(resp, consts)]
+        if all("bits" in k for k in consts):  # the world's checkers (small/ci)
+            adherence += [sum(check(decode(tokenizer, r), tuple(k["bits"]))) / 3 for r, k in zip(resp, consts)]
     correct = []
     for i in range(0, len(items), score_queries):
-        s = score_matrices(model, matrix_batch(items[i:i + score_queries], tokenizer.pad_token_id))
+        s = score_matrices(model, matrix_batch(items[i:i + score_queries], pad_id(tokenizer)))
         correct += (s.argmax(dim=1) == torch.arange(c)).float().flatten().tolist()  # argmax over constitutions j
     return {"acc": statistics.fmean(correct) if correct else 0.0,
             "adherence": statistics.fmean(adherence) if adherence else 0.0, "n": len(items)}
+
+
+def evaluated_models(st) -> tuple[list[int], dict]:
+    """SAMI's iterations and the models evaluated: the base (iteration 0), each SAMI iteration, the last self-SFT."""
+    iters = sorted(int(p.name[4:]) for p in st.inp("sami").glob("iter*"))
+    sft_last = max(int(p.name[4:]) for p in st.inp("self_sft").glob("iter*"))
+    return iters, {"base": st.inp("base"), **{f"sami_iter{t}": st.inp("sami") / f"iter{t}" for t in iters},
+                   "self_sft": st.inp("self_sft") / f"iter{sft_last}"}
+
+
+def ident_key(name: str) -> str:
+    return {"base": "iter0", "self_sft": "self_sft"}.get(name, name.replace("sami_", ""))
+
+
+def judged_win_rates(jcfg: JudgeConfig, queries, consts, texts: dict[str, list[str]], last: str) -> dict:
+    """Paper scale: the judge's win rates of SAMI's last iteration (and self-SFT) on the same items."""
+    rubric = ["\n".join(f"{n}. {p}" for n, p in enumerate(c["principles"], 1)) for _ in queries for c in consts]
+    query = [q["text"] for q in queries for _ in consts]
+
+    def rate(a: str, b: str) -> float:
+        return win_rate_of(judge_pairs(jcfg, [{"query": q, "a": x, "b": y, "rubric": r}
+                                              for q, x, y, r in zip(query, texts[a], texts[b], rubric)]))
+
+    return {"win_rate_vs_base": rate(last, "base"), "win_rate_vs_self_sft": rate(last, "self_sft"),
+            "win_rate_self_sft_vs_base": rate("self_sft", "base")}
 
 
 def main() -> None:
@@ -74,16 +109,16 @@ def main() -> None:
         scfg = st.params("sami", SamiConfig)
         pcfg = st.params("prompt", PromptConfig)
         data = st.inp("data")
-        world = PrinciplesWorld.from_json(read_json(data / "world.json"))
         consts = read_json(data / "constitutions.json")
+        if not (data / "world.json").is_file():  # paper scale: hh-rlhf queries, judged by the configured judge
+            paper_scale(st, cfg, scfg, pcfg, consts)
+            return
+        world = PrinciplesWorld.from_json(read_json(data / "world.json"))
         splits = {"": [c for c in consts if c["split"] == "train"],
                   "heldout_": [c for c in consts if c["split"] == "heldout"]}
         queries = read_jsonl(data / "queries_test.jsonl")
         tokenizer = load_tokenizer(st.inp("base"))
-        iters = sorted(int(p.name[4:]) for p in st.inp("sami").glob("iter*"))
-        sft_last = max(int(p.name[4:]) for p in st.inp("self_sft").glob("iter*"))
-        models = {"base": st.inp("base"), **{f"sami_iter{t}": st.inp("sami") / f"iter{t}" for t in iters},
-                  "self_sft": st.inp("self_sft") / f"iter{sft_last}"}
+        iters, models = evaluated_models(st)
         m, per_item = {}, {}
         ident_seed = derive_seed(st.seed, "ident")
         for name, path in models.items():
@@ -101,8 +136,7 @@ def main() -> None:
                 print(f"{prefix + name:24s} e.g. {r['texts'][:3]}")
             ident = identification(model, tokenizer, pcfg, queries[:cfg.n_ident_queries], splits[""],
                                    scfg.max_new_tokens, cfg.gen_batch, cfg.score_queries, ident_seed)
-            key = {"base": "iter0", "self_sft": "self_sft"}.get(name, name.replace("sami_", ""))
-            m[f"ident_acc_{key}"] = ident["acc"]
+            m[f"ident_acc_{ident_key(name)}"] = ident["acc"]
             m[f"adherence_sampled_{name}"] = ident["adherence"]
         last = f"sami_iter{iters[-1]}"
         for prefix in splits:
@@ -123,6 +157,32 @@ def main() -> None:
         st.log_metrics(m)
         for key, value in sorted(m.items()):
             print(f"{key:40s} {value:.4f}")
+
+
+def paper_scale(st, cfg: EvalConfig, scfg: SamiConfig, pcfg, consts: list[dict]) -> None:
+    jcfg = st.params("judge", JudgeConfig)
+    if not jcfg.enabled:
+        raise SystemExit("sami.evaluate: the paper-scale win rates need the judge: set judge.enabled (and its "
+                         "base_url, model and api_key_env) in the paper overlay; the world checkers are small-scale")
+    train = [c for c in consts if c["split"] == "train"]
+    queries = read_jsonl(st.inp("data") / "queries_test.jsonl")
+    tokenizer = load_tokenizer(st.inp("base"))
+    iters, models = evaluated_models(st)
+    m, texts = {}, {}
+    for name, path in models.items():
+        model = load_model(path).eval()
+        if name in ("base", "self_sft", f"sami_iter{iters[-1]}"):
+            texts[name], _ = greedy_texts(model, tokenizer, pcfg, queries, train, scfg.max_new_tokens, cfg.gen_batch)
+        ident = identification(model, tokenizer, pcfg, queries[:cfg.n_ident_queries], train, scfg.max_new_tokens,
+                               cfg.gen_batch, cfg.score_queries, derive_seed(st.seed, "ident"))
+        m[f"ident_acc_{ident_key(name)}"] = ident["acc"]
+    m |= judged_win_rates(jcfg, queries, train, texts, f"sami_iter{iters[-1]}")
+    curve = [m["ident_acc_iter0"]] + [m[f"ident_acc_iter{t}"] for t in iters]
+    m["ident_acc_sami"], m["ident_gain"] = curve[-1], curve[-1] - curve[0]
+    m["ident_monotone"] = float(all(a < b for a, b in zip(curve, curve[1:])))
+    st.log_metrics(m)
+    for key, value in sorted(m.items()):
+        print(f"{key:40s} {value:.4f}")
 
 
 if __name__ == "__main__":

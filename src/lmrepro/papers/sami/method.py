@@ -23,6 +23,7 @@ import torch
 import torch.nn.functional as F
 
 from lmrepro.common.generation import generate
+from lmrepro.common.models import pad_id
 from lmrepro.common.preference import completion_batch
 from lmrepro.common.seeding import derive_seed
 from lmrepro.papers.sami.params import PromptConfig, SamiConfig
@@ -222,7 +223,7 @@ def self_train(model, tokenizer, objective: str, queries: list[dict], constituti
         loss_fn, collate = make_objective(objective, ref_model, cfg.beta)
 
         def get_batch(i: int) -> dict:
-            return collate(items[i * b:(i + 1) * b], tokenizer.pad_token_id)
+            return collate(items[i * b:(i + 1) * b], pad_id(tokenizer))
 
         offset = (t - 1) * train_cfg.steps
         result = train(model, loss_fn, get_batch, train_cfg, log=lambda n, s, v: log(n, offset + s, v),

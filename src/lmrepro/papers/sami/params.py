@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from lmrepro.common.judge import JudgeConfig
 from lmrepro.common.params import ModelSpec, PretrainLMConfig, TrainConfig
 from lmrepro.worlds.principles import PrinciplesWorldConfig
 
@@ -90,3 +91,5 @@ class Params:
     sami_train: TrainConfig = field(metadata={"help": "sami and self_sft: the optimiser and schedule"})
     evaluate: EvalConfig = field(default_factory=EvalConfig, metadata={
         "help": "evaluate: adherence, win rates, constitution identification"})
+    judge: JudgeConfig = field(default_factory=JudgeConfig, metadata={
+        "help": "evaluate (paper scale, no world checkers): the GPT-4 judge of win rates (paper §4), off by default"})

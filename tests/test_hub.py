@@ -4,6 +4,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 SHA = "0123456789abcdef0123456789abcdef01234567"
 
 
@@ -53,3 +55,24 @@ def test_default_fetch_keeps_every_shard_kind_snapshot_rows_reads(tmp_path):
 
     shards = ["a/shard_0.jsonl", "a/shard_1.jsonl.zst", "a/shard_2.jsonl.gz", "a/shard_3.json.gz", "b/x.parquet"]
     assert list(filter_repo_objects(shards, allow_patterns=ALLOW)) == shards
+
+
+def test_snapshot_lines_read_the_wikitext_and_babylm_layouts(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from lmrepro.common.hub import snapshot_lines
+
+    (tmp_path / "wikitext-103-raw-v1").mkdir()
+    pq.write_table(pa.table({"text": [" = Head = ", "a b c", "", " d  e "]}),
+                   tmp_path / "wikitext-103-raw-v1/train-00000.parquet")
+    pq.write_table(pa.table({"text": ["held out"]}), tmp_path / "wikitext-103-raw-v1/test-00000.parquet")
+    lines = snapshot_lines(tmp_path, 10, "text", "wikitext-103-raw-v1/train-*.parquet")
+    assert lines == [("train-00000", "a b c"), ("train-00000", "d e")]
+    with pytest.raises(FileNotFoundError, match="matching"):
+        snapshot_lines(tmp_path, 10, "text", "nothing/*.parquet")
+    (tmp_path / "10M").mkdir()  # BabyLM: one .txt per domain; `per_file` caps each domain, the stem names it
+    (tmp_path / "10M/childes.txt").write_text("hi there\n\nwhat is it\nthird\n")
+    (tmp_path / "10M/wikipedia.txt").write_text("Paris is a city .\n")
+    assert snapshot_lines(tmp_path, 2, pattern="10M/*.txt", per_file=True) == [
+        ("childes", "hi there"), ("childes", "what is it"), ("wikipedia", "Paris is a city .")]

@@ -11,7 +11,7 @@ from lmrepro.common import standins as S
 from tests.conftest import make_workdir, run_snakemake
 
 # papers whose paper DAG runs on stand-ins (issue 17: the others follow)
-STANDIN_PAPERS = ["sentence_lm", "cross_dative", "karel_meaning", "rmt", "sami",
+STANDIN_PAPERS = ["sentence_lm", "cross_dative", "karel_meaning", "rmt", "sami", "climb",
                   pytest.param("meco", marks=pytest.mark.xfail(strict=True, reason=(
                       "runs through gen_corpus, pack, pretrain and cooldown; evaluate stops: the paper's downstream "
                       "suite (OLMES via lm-eval) is not wired, and the world probes need world.json")))]

@@ -120,21 +120,6 @@ def test_probe_separable_and_not():
     assert acc_noise < 0.4
 
 
-def test_read_lines_paper_snapshot_layout(tmp_path):
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    from lmrepro.papers.word_class.gen_corpus import read_lines
-
-    (tmp_path / "wikitext-103-raw-v1").mkdir()
-    pq.write_table(pa.table({"text": [" = Head = ", "a b c", "", " d  e "]}),
-                   tmp_path / "wikitext-103-raw-v1/train-00000.parquet")
-    pq.write_table(pa.table({"text": ["held out"]}), tmp_path / "wikitext-103-raw-v1/test-00000.parquet")
-    assert read_lines(tmp_path, 10, "text", "wikitext-103-raw-v1/train-*.parquet") == ["a b c", "d e"]
-    with pytest.raises(FileNotFoundError, match="matching"):
-        read_lines(tmp_path, 10, "text", "nothing/*.parquet")
-
-
 def test_context_ceiling_deterministic_and_ambiguous():
     from lmrepro.papers.word_class.make_windows import context_ceiling
 

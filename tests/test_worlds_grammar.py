@@ -385,16 +385,15 @@ def test_reflexive_rate_is_a_register_parameter():
     assert refl_share(0.0)[0] == 0
 
 
-def test_paper_loaders_map_to_the_world_schemas(monkeypatch):
+def test_blimp_loader_maps_to_the_minimal_pair_schema(monkeypatch):
     import datasets
 
     calls = []
 
     def fake_load(dataset_id, config=None, split=None):
         calls.append((dataset_id, config, split))
-        if dataset_id == G.BLIMP_ID:
-            return datasets.Dataset.from_list([{"sentence_good": "the dog runs .", "sentence_bad": "the dog run ."}])
-        return datasets.Dataset.from_list([{"text": "hello there", "domain": "childes"}] * 3)
+        assert dataset_id == G.BLIMP_ID
+        return datasets.Dataset.from_list([{"sentence_good": "the dog runs .", "sentence_bad": "the dog run ."}])
 
     monkeypatch.setattr(datasets, "load_dataset", fake_load)
     pairs = G.load_blimp_pairs(n_per_phenomenon=1)
@@ -402,8 +401,6 @@ def test_paper_loaders_map_to_the_world_schemas(monkeypatch):
     assert pairs[0] == {"phenomenon": "det_noun_number", "good": "the dog runs .", "bad": "the dog run .",
                         "diff_index": 2}
     assert {c for _, c, _ in calls} == set(G.BLIMP_CONFIGS.values())
-    rows = G.load_text_corpus("cambridge-climb/BabyLM", "strict_small", source_field="domain", n=2)
-    assert rows == [{"source": "childes", "text": "hello there", "tags": [], "rules": []}] * 2
 
 
 def test_class_determined_slots():

@@ -41,6 +41,31 @@ def snapshot_rows(snapshot_dir: str, *, split: str | None = None, seed: int | No
     yield from load_dataset(kind, data_files=files, split="train", streaming=True)
 
 
+def snapshot_lines(directory: str | Path, n: int, text_field: str = "text", pattern: str = "**/*",
+                   per_file: bool = False) -> list[tuple[str, str]]:
+    """(file stem, line) for the first `n` non-empty records (of each file with `per_file`) of the parquet or txt
+    files matching `pattern` in a dataset snapshot, files sorted; whitespace collapsed; wikitext heading lines
+    (" = Title = ") skipped. The stem names the record's source (BabyLM: one .txt file per domain)."""
+    out: list[tuple[str, str]] = []
+    for path in sorted(p for p in Path(directory).glob(pattern) if p.is_file()):
+        if not per_file and len(out) >= n:
+            break
+        if path.suffix == ".parquet":
+            import pyarrow.parquet as pq
+
+            rows = pq.read_table(path, columns=[text_field]).column(text_field).to_pylist()
+        elif path.suffix == ".txt":
+            rows = path.read_text().splitlines()
+        else:
+            continue
+        lines = [" ".join(r.split()) for r in rows if r and r.strip() and not r.strip().startswith("=")]
+        out += [(path.stem, line) for line in lines[: n if per_file else n - len(out)]]
+    if not out:
+        raise FileNotFoundError(f"no text records (txt/parquet, field {text_field!r}) matching {pattern!r} under "
+                                f"{directory}")
+    return out
+
+
 def fetch(repo_id: str, revision: str, repo_type: str, allow: list[str], out_dir: Path) -> None:
     """The snapshot's allowed files into `out_dir` (which exists and is empty): downloaded, or copied out of the
     local cache when HF_HUB_OFFLINE is set (snapshot_download ignores the cache when given a local_dir)."""

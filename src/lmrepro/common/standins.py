@@ -10,7 +10,7 @@ Hugging Face cache layout, so that the paper DAG runs end to end offline on a CP
   <|endoftext|> for BOS/EOS and no pad; Llama: <s>, </s> and no pad), as the real repos ship them, or the
   entry's `standin.special_tokens` where a repo ships its own (smolm: <pad>, <s> for BOS and EOS, <unk>).
 - A dataset id gets the files its hub entry's `standin` lists (`files: {path in the repo: rows}`, or
-  `{path: {rows: kind, n: rows}}` per file), parquet, jsonl(.zst|.gz) or json by extension, with rows of the `rows` kind
+  `{path: {rows: kind, n: rows}}` per file), parquet, jsonl(.zst|.gz), txt or json by extension, with rows of the `rows` kind
   (ROWS: the real dataset's columns, from its dataset card; DOCUMENTS: a whole .json file of a known shape).
 - A git repository a rule clones (`scales.paper.standin.repos: {owner/name: {files: ...}}`) becomes a local
   repository with those files under --git DIR; `LMREPRO_GIT_BASE=file://DIR` points the clone rules at it.
@@ -211,6 +211,8 @@ def build_files(repo_id: str, standin: dict, out: Path, seed: int = 0) -> None:
         rows = [ROWS[kind](rng) for _ in range(n)]
         if rel.endswith(".parquet"):
             pd.DataFrame(rows).to_parquet(path, index=False)
+        elif rel.endswith(".txt"):  # plain-text corpora (BabyLM): a row's `text` per line
+            path.write_text("".join(r["text"] + "\n" for r in rows))
         elif rel.endswith((".jsonl", ".jsonl.zst", ".jsonl.gz")):
             data = "".join(json.dumps(r) + "\n" for r in rows).encode()
             if rel.endswith(".zst"):
@@ -221,7 +223,7 @@ def build_files(repo_id: str, standin: dict, out: Path, seed: int = 0) -> None:
                 data = gzip.compress(data, mtime=0)
             path.write_bytes(data)
         else:
-            raise ValueError(f"{repo_id}: stand-in file {rel!r} must end in .parquet, .jsonl(.zst|.gz) or .json")
+            raise ValueError(f"{repo_id}: stand-in file {rel!r} must end in .parquet, .jsonl(.zst|.gz), .txt or .json")
 
 
 def snapshot_sha(repo_type: str, repo_id: str) -> str:

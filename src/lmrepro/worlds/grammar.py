@@ -51,8 +51,8 @@ definiteness / length / animacy / number; `Grammar.dative` renders a DO or PO se
 `Register.p_dative_harmonic` > 0 makes the corpus datives harmonically aligned (first postverbal argument a
 pronoun, the second a full NP), as in child-directed speech.
 
-Paper scale: `load_blimp_pairs` and `load_text_corpus` read the real datasets (BLiMP, BabyLM) into the same
-row schemas (network needed; not run offline).
+Paper scale: `load_blimp_pairs` reads BLiMP into the minimal-pair schema (network needed; not run offline);
+BabyLM text comes through `lmrepro.common.hub.snapshot_lines`.
 """
 from __future__ import annotations
 
@@ -587,15 +587,3 @@ def load_blimp_pairs(n_per_phenomenon: int | None = None, dataset_id: str = BLIM
             rows.append({"phenomenon": ph, "good": ex["sentence_good"], "bad": ex["sentence_bad"],
                          "diff_index": diff[0] if diff else -1})
     return rows
-
-
-def load_text_corpus(dataset_id: str, config: str | None = None, split: str = "train", text_field: str = "text",
-                     source_field: str | None = None, n: int | None = None) -> list[dict]:
-    """Real text (e.g. BabyLM) as sentence rows; tags are empty (no gold classes) and rules are []."""
-    import datasets
-
-    ds = datasets.load_dataset(dataset_id, config, split=split)
-    if n is not None:
-        ds = ds.select(range(min(n, len(ds))))
-    return [{"source": ex[source_field] if source_field else dataset_id, "text": ex[text_field], "tags": [],
-             "rules": []} for ex in ds]

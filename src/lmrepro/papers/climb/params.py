@@ -16,7 +16,7 @@ class CorpusConfig:
     sources: list = field(default_factory=lambda: ["child", "dialogue", "written"])  # spoken first (source rank)
     n_per_source: int = 4000  # spec: Small scale / World
     n_pairs_per_phenomenon: int = 50  # spec: 6 phenomena x 50 pairs
-    hub_text_field: str = "text"
+    hub_text_glob: str = "10M/*.txt"  # paper: BabyLM strict-small, one .txt per domain (the dataset card's layout)
 
     def check(self, where: str) -> None:
         if self.n_per_source < 1 or self.n_pairs_per_phenomenon < 1:

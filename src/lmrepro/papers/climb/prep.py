@@ -16,13 +16,14 @@ from collections import Counter
 
 from tokenizers import processors
 
+from lmrepro.common.hub import snapshot_lines
 from lmrepro.common.io import atomic_dir
 from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
 from lmrepro.common.tokenizers import build_word_tokenizer
 from lmrepro.papers.climb.curricula import unigram_perplexity
 from lmrepro.papers.climb.params import CorpusConfig
-from lmrepro.worlds.grammar import CLASSES, GrammarConfig, build_grammar, load_text_corpus, sample_minimal_pairs, \
+from lmrepro.worlds.grammar import CLASSES, GrammarConfig, build_grammar, sample_minimal_pairs, \
     sample_sentences
 
 MASK = "<mask>"
@@ -47,7 +48,8 @@ def main() -> None:
         cfg = st.params("corpus", CorpusConfig)
         grammar = build_grammar(grammar_cfg, derive_seed(st.seed, "grammar"))
         if "hub_corpus" in st.inputs:  # paper: BabyLM strict-small text; no gold tags (tagger: see config notes)
-            rows = load_text_corpus(str(st.inp("hub_corpus")), text_field=cfg.hub_text_field)
+            rows = [{"source": domain, "text": line, "tags": [], "rules": []} for domain, line in
+                    snapshot_lines(st.inp("hub_corpus"), cfg.n_per_source, pattern=cfg.hub_text_glob, per_file=True)]
         else:
             rows = [r for src in cfg.sources
                     for r in sample_sentences(grammar, derive_seed(st.seed, "corpus", src), cfg.n_per_source, src)]

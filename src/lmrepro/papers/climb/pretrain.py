@@ -25,8 +25,8 @@ from lmrepro.papers.climb.params import ClimbConfig, Pacing, RunConfig
 
 
 def encode_corpus(data_dir, tokenizer, seq_len: int, pos_classes: list[str]):
-    """Padded ids [N, seq_len] (<bos> words <eos>, truncated), class ids (k+1 for pos_classes[k], 0 otherwise)
-    and a special-token mask."""
+    """Padded ids [N, seq_len] (<bos> words <eos>, truncated), class ids (k+1 for pos_classes[k], 0 otherwise or
+    untagged) and a special-token mask."""
     rows = [json.loads(line) for line in (data_dir / "corpus.jsonl").read_text().splitlines()]
     ids = torch.full((len(rows), seq_len), tokenizer.pad_token_id)
     classes = torch.zeros((len(rows), seq_len), dtype=torch.long)
@@ -34,7 +34,8 @@ def encode_corpus(data_dir, tokenizer, seq_len: int, pos_classes: list[str]):
     for i, r in enumerate(rows):
         toks = tokenizer(r["text"], add_special_tokens=False)["input_ids"][: seq_len - 2]
         ids[i, : len(toks) + 2] = torch.tensor([tokenizer.cls_token_id, *toks, tokenizer.sep_token_id])
-        classes[i, 1: len(toks) + 1] = torch.tensor([cls_of.get(t, 0) for t in r["tags"][: len(toks)]])
+        tags = r["tags"][: len(toks)]  # hub text (BabyLM) has none: its positions stay class 0 (see config notes)
+        classes[i, 1: len(tags) + 1] = torch.tensor([cls_of.get(t, 0) for t in tags], dtype=torch.long)
     special = (ids == tokenizer.pad_token_id) | (ids == tokenizer.cls_token_id) | (ids == tokenizer.sep_token_id)
     return ids, classes, special
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import json
 import random
-from pathlib import Path
 
+from lmrepro.common.hub import snapshot_lines
 from lmrepro.common.io import atomic_dir
 from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
@@ -41,28 +41,6 @@ def world_sentences(world_cfg: GrammarConfig, cfg: CorpusConfig, seed: int) -> l
     return out
 
 
-def read_lines(directory: Path, n: int, text_field: str, pattern: str = "**/*") -> list[str]:
-    """The first `n` non-empty records (parquet or txt files matching `pattern`, sorted) of a dataset snapshot;
-    wikitext heading lines (" = Title = ") are skipped."""
-    out: list[str] = []
-    for path in sorted(p for p in Path(directory).glob(pattern) if p.is_file()):
-        if len(out) >= n:
-            break
-        if path.suffix == ".parquet":
-            import pyarrow.parquet as pq
-
-            rows = pq.read_table(path, columns=[text_field]).column(text_field).to_pylist()
-        elif path.suffix == ".txt":
-            rows = path.read_text().splitlines()
-        else:
-            continue
-        out += [" ".join(r.split()) for r in rows if r and r.strip() and not r.strip().startswith("=")][: n - len(out)]
-    if not out:
-        raise FileNotFoundError(f"no text records (txt/parquet, field {text_field!r}) matching {pattern!r} under "
-                                f"{directory}")
-    return out
-
-
 def tagged_text(lines: list[str], spacy_model: str) -> list[tuple[str, str]]:
     import spacy
 
@@ -81,7 +59,8 @@ def main() -> None:
         if cfg.source == "world":
             rows = world_sentences(st.params("world", GrammarConfig), cfg, st.seed)
         else:
-            lines = read_lines(st.inp("hub_text"), cfg.n_train + cfg.n_heldout, cfg.text_field, cfg.text_glob)
+            lines = [line for _, line in snapshot_lines(st.inp("hub_text"), cfg.n_train + cfg.n_heldout,
+                                                         cfg.text_field, cfg.text_glob)]
             rows = tagged_text(lines, cfg.spacy_model)
         with atomic_dir(st.out("data")) as tmp:
             (tmp / "tokens.txt").write_text("".join(t + "\n" for t, _ in rows))

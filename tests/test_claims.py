@@ -157,13 +157,14 @@ def _meco_with_claim(tmp_path, claim: dict):
 
 
 @pytest.mark.parametrize("claim,message", [
-    ({**CLAIM, "id": "no-k", "agg": "k_of_n"}, r"claims\.5: 'k' is a required property \(claim no-k\)"),
-    ({**CLAIM, "id": "no-base", "agg": "diff"}, r"claims\.5: 'baseline' is a required property \(claim no-base\)"),
-    ({**CLAIM, "id": "stray-k", "k": 2}, r"claims\.5: key 'k' is not allowed here \(claim stray-k\)"),
-    ({**CLAIM, "id": "judged-report", "agg": "report"}, r"claims\.5: key 'op' is not allowed here"),
+    ({**CLAIM, "id": "no-k", "agg": "k_of_n"}, r"claims\.{n}: 'k' is a required property \(claim no-k\)"),
+    ({**CLAIM, "id": "no-base", "agg": "diff"}, r"claims\.{n}: 'baseline' is a required property \(claim no-base\)"),
+    ({**CLAIM, "id": "stray-k", "k": 2}, r"claims\.{n}: key 'k' is not allowed here \(claim stray-k\)"),
+    ({**CLAIM, "id": "judged-report", "agg": "report"}, r"claims\.{n}: key 'op' is not allowed here"),
 ])
 def test_schema_checks_each_kinds_fields_and_names_the_claim(tmp_path, claim, message):
-    with pytest.raises(ConfigError, match=message):
+    n = len(yaml.safe_load(paper_config_path("meco").read_text())["claims"])  # the appended claim's index
+    with pytest.raises(ConfigError, match=message.replace("{n}", str(n))):
         load_paper_config(_meco_with_claim(tmp_path, claim), "small")
 
 
@@ -183,15 +184,16 @@ FIGURE = {"value": "+1.2", "setting": "1.6B model, average of 10 tasks", "source
 
 
 @pytest.mark.parametrize("reported,message", [
-    ({"value": 0.5}, r"claims\.5\.reported: 'setting' is a required property"),
-    ({k: v for k, v in FIGURE.items() if k != "source"}, r"claims\.5\.reported: 'source' is a required property"),
-    ({**FIGURE, "source": "Table 1"}, r"claims\.5\.reported\.source: 'Table 1' does not match"),
+    ({"value": 0.5}, r"claims\.{n}\.reported: 'setting' is a required property"),
+    ({k: v for k, v in FIGURE.items() if k != "source"}, r"claims\.{n}\.reported: 'source' is a required property"),
+    ({**FIGURE, "source": "Table 1"}, r"claims\.{n}\.reported\.source: 'Table 1' does not match"),
     ({k: v for k, v in FIGURE.items() if k != "comparison"}, r"'comparison' is a required property"),
-    ({**FIGURE, "comparison": "roughly"}, r"claims\.5\.reported\.comparison: 'roughly' is not one of"),
-    ({**FIGURE, "page": 3}, r"claims\.5\.reported: Unevaluated properties are not allowed \('page'"),
+    ({**FIGURE, "comparison": "roughly"}, r"claims\.{n}\.reported\.comparison: 'roughly' is not one of"),
+    ({**FIGURE, "page": 3}, r"claims\.{n}\.reported: Unevaluated properties are not allowed \('page'"),
 ])
 def test_schema_refuses_a_paper_figure_without_its_source_setting_or_comparison(tmp_path, reported, message):
-    with pytest.raises(ConfigError, match=message):
+    n = len(yaml.safe_load(paper_config_path("meco").read_text())["claims"])  # the appended claim's index
+    with pytest.raises(ConfigError, match=message.replace("{n}", str(n))):
         load_paper_config(_meco_with_claim(tmp_path, {**CLAIM, "id": "F", "reported": reported}), "small")
 
 

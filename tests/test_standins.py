@@ -11,10 +11,7 @@ from lmrepro.common import standins as S
 from tests.conftest import make_workdir, run_snakemake
 
 # papers whose paper DAG runs on stand-ins (issue 17: the others follow)
-STANDIN_PAPERS = ["sentence_lm", "cross_dative", "karel_meaning", "rmt", "sami", "climb",
-                  pytest.param("meco", marks=pytest.mark.xfail(strict=True, reason=(
-                      "runs through gen_corpus, pack, pretrain and cooldown; evaluate stops: the paper's downstream "
-                      "suite (OLMES via lm-eval) is not wired, and the world probes need world.json")))]
+STANDIN_PAPERS = ["sentence_lm", "cross_dative", "karel_meaning", "rmt", "sami", "climb", "meco"]
 
 
 def test_model_standin_is_hub_shaped(tmp_path):
@@ -89,9 +86,10 @@ def test_paper_dag_runs_end_to_end_on_standins(tmp_path, slug):
     workdir = make_workdir(tmp_path / "work")
     cache, git = tmp_path / "hf-cache", tmp_path / "git"
     built = S.build_for_paper(slug, cache, git)  # none for a paper that trains from scratch (karel_meaning)
+    tasks = S.build_lm_eval_tasks(list(S.LM_EVAL_TASKS), tmp_path / "lm-eval-tasks")
     env = {**os.environ, "LMREPRO_STANDIN": "1", "HF_HUB_OFFLINE": "1", "HF_HUB_CACHE": str(cache),
-           "HF_DATASETS_OFFLINE": "1", "LMREPRO_GIT_BASE": f"file://{git}",
-           "LMREPRO_STANDIN_JUDGE_KEY": "standin-key"}
+           "HF_DATASETS_OFFLINE": "1", "LMREPRO_GIT_BASE": f"file://{git}", "LMREPRO_LM_EVAL_TASKS": str(tasks),
+           "HF_DATASETS_CACHE": str(tmp_path / "datasets-cache"), "LMREPRO_STANDIN_JUDGE_KEY": "standin-key"}
     with S.judge_server() as (judge_url, judged):  # an OpenAI-compatible judge endpoint, for the papers that judge
         run_snakemake(workdir, "-c2", "--config", "scale=paper", "--", slug,
                       env={**env, "LMREPRO_JUDGE_URL": judge_url}, timeout=1200)

@@ -256,6 +256,45 @@ def to_git(git_root: Path, repo: str, src: Path) -> Path:
     return dest
 
 
+def _arc_question(rng: random.Random) -> dict:
+    """allenai/ai2_arc: id, question, choices {text, label}, answerKey."""
+    labels = ["A", "B", "C", "D"]
+    return {"id": f"q{rng.randint(0, 10**6)}", "question": _sentence(rng, 8).rstrip(".") + "?",
+            "choices": {"text": [_sentence(rng, 3) for _ in labels], "label": labels},
+            "answerKey": rng.choice(labels)}
+
+
+# lm-eval task -> (its YAML under lm_eval/tasks, the dataset's config directory, row kind): the tasks whose
+# datasets the stand-in check can serve locally (add a task's row kind to serve another)
+LM_EVAL_TASKS = {"arc_easy": ("arc/arc_easy.yaml", "ARC-Easy", _arc_question),
+                 "arc_challenge": ("arc/arc_challenge.yaml", "ARC-Challenge", _arc_question)}
+
+
+def build_lm_eval_tasks(tasks: list[str], out: Path, n: int = 12) -> Path:
+    """Task YAMLs that include lm-eval's own (its prompts and metrics) but read local parquet files of stand-in
+    rows; LMREPRO_LM_EVAL_TASKS=<returned dir> makes lmrepro.common.harness use them."""
+    import lm_eval
+    import pandas as pd
+
+    unknown = sorted(set(tasks) - set(LM_EVAL_TASKS))
+    if unknown:
+        raise ValueError(f"no stand-in for lm-eval task(s) {', '.join(unknown)} (known: {', '.join(LM_EVAL_TASKS)})")
+    lm_eval_tasks = Path(lm_eval.__file__).parent / "tasks"
+    for task in tasks:
+        yaml_rel, config, row = LM_EVAL_TASKS[task]
+        rng = random.Random(f"standin-lm-eval-{task}")
+        files = {}
+        for split in ("train", "validation", "test"):
+            path = out / "data" / config / f"{split}.parquet"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            pd.DataFrame([row(rng) for _ in range(n)]).to_parquet(path, index=False)
+            files[split] = str(path)
+        (out / f"{task}.yaml").write_text(
+            f"include: {lm_eval_tasks / yaml_rel}\ntask: {task}\ndataset_path: parquet\ndataset_name: null\n"
+            f"dataset_kwargs:\n  data_files: {json.dumps(files)}\n")
+    return out
+
+
 @contextlib.contextmanager
 def judge_server():
     """A stand-in for an OpenAI-compatible judge endpoint on a free local port (yields its base URL and the

@@ -15,6 +15,7 @@ import json
 import torch
 from safetensors.torch import load_file
 
+from lmrepro.common.harness import task_scores
 from lmrepro.common.models import load_model, load_tokenizer, pad_id
 from lmrepro.common.stage import Stage
 from lmrepro.common.train import masked_lm_loss
@@ -68,12 +69,12 @@ def main() -> None:
         cfg = st.params("evaluate", EvalConfig)
         template = st.params("pack", PackConfig).template  # byte-for-byte the training template
         corpus = st.inp("corpus")
-        if not (corpus / "world.json").is_file():
-            raise SystemExit(f"meco.evaluate: {corpus} has no world.json. The synthetic-world probes need the "
-                             "`small`/`ci` corpus; paper-scale evaluation (OLMES 5-shot) is not implemented here.")
+        heldout = load_file(str(st.inp("heldout")))
+        if not (corpus / "world.json").is_file():  # paper scale: downstream tasks through lm-eval (Table 1)
+            paper_scale(st, cfg, heldout)
+            return
         world = json.loads((corpus / "world.json").read_text())
         tokenizer = load_tokenizer(corpus / "tokenizer")
-        heldout = load_file(str(st.inp("heldout")))
         groups = world["source_group"]
         prefixes = {"none": [None],
                     "reliable": [d for d, g in zip(world["domains"], groups) if g == 0],
@@ -92,6 +93,26 @@ def main() -> None:
         st.log_metrics(m)
         for key, value in sorted(m.items()):
             print(f"{key:32s} {value:.4f}")
+
+
+def paper_scale(st, cfg: EvalConfig, heldout: dict) -> None:
+    """Each arm's lm-eval accuracy on `lm_eval_tasks` (no prefix: Table 1's standard inference) and held-out loss."""
+    if not cfg.lm_eval_tasks:
+        raise SystemExit("meco.evaluate: the corpus has no world.json (paper scale) and evaluate.lm_eval_tasks is "
+                         "empty: name the lm-eval tasks to run")
+    m = {}
+    for arm in ARMS:
+        scores = task_scores(st.inp(arm), cfg.lm_eval_tasks, num_fewshot=cfg.num_fewshot, limit=cfg.limit,
+                             seed=st.seed)
+        for task, metrics in scores.items():
+            m[f"lm_eval_{task}_{arm}"] = metrics["acc"]
+        m[f"lm_eval_avg_{arm}"] = sum(metrics["acc"] for metrics in scores.values()) / len(scores)
+        m[f"heldout_loss_{arm}"] = heldout_loss(load_model(st.inp(arm)).eval(), heldout, cfg.batch_size)
+    m["lm_eval_avg_diff"] = m["lm_eval_avg_meco"] - m["lm_eval_avg_baseline"]
+    m["cooldown_loss_gap"] = m["heldout_loss_meco_stage1"] - m["heldout_loss_meco"]
+    st.log_metrics(m)
+    for key, value in sorted(m.items()):
+        print(f"{key:32s} {value:.4f}")
 
 
 if __name__ == "__main__":

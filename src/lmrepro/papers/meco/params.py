@@ -55,6 +55,10 @@ class RunConfig:
 @dataclass
 class EvalConfig:
     batch_size: int = 256
+    lm_eval_tasks: list[str] = field(default_factory=list, metadata={
+        "help": "paper scale (no world): lm-eval tasks for Table 1 (OLMES's tasks; lm-eval's prompts, not OLMES's)"})
+    num_fewshot: int = 5  # Table 1: OLMES 5-shot
+    limit: int | None = None  # lm-eval examples per task (None: all)
 
 
 @dataclass(kw_only=True)

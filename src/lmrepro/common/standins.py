@@ -10,10 +10,12 @@ Hugging Face cache layout, so that the paper DAG runs end to end offline on a CP
   <|endoftext|> for BOS/EOS and no pad; Llama: <s>, </s> and no pad), as the real repos ship them, or the
   entry's `standin.special_tokens` where a repo ships its own (smolm: <pad>, <s> for BOS and EOS, <unk>).
 - A dataset id gets the files its hub entry's `standin` lists (`files: {path in the repo: rows}`, or
-  `{path: {rows: kind, n: rows}}` per file), parquet, jsonl(.zst|.gz), txt or json by extension, with rows of the `rows` kind
-  (ROWS: the real dataset's columns, from its dataset card; DOCUMENTS: a whole .json file of a known shape).
+  `{path: {rows: kind, n: rows}}` per file), parquet, jsonl(.zst|.gz), txt or json by extension, with rows of the
+  `rows` kind (ROWS: the real dataset's columns, from its card; DOCUMENTS: a whole .json file of a known shape).
 - A git repository a rule clones (`scales.paper.standin.repos: {owner/name: {files: ...}}`) becomes a local
   repository with those files under --git DIR; `LMREPRO_GIT_BASE=file://DIR` points the clone rules at it.
+- `judge_server()` serves an OpenAI-compatible judge on a local port (LMREPRO_JUDGE_URL); `build_lm_eval_tasks`
+  writes lm-eval task YAMLs that keep lm-eval's prompts and metrics but read local rows (LMREPRO_LM_EVAL_TASKS).
 - `LMREPRO_STANDIN=1` makes the paper scale also apply the config's `scales.paper.standin` overlay (a few steps,
   no GPUs): the numbers mean nothing; the run proves every rule, loader, column, prompt format and evaluator call.
 """

@@ -2,8 +2,8 @@
 works): pairwise preference between two responses to one query, under a rubric.
 
     cfg = JudgeConfig(enabled=True, base_url="https://api.openai.com/v1", model="gpt-4-0613")
-    verdicts = judge_pairs(cfg, [{"query": q, "a": sami_response, "b": base_response, "rubric": principles}])
-    win_rate(verdicts)          # a's wins + half its ties
+    scores = judge_pairs(cfg, [{"query": q, "a": sami_response, "b": base_response, "rubric": principles}])
+    statistics.fmean(scores)    # a's win rate, ties counted half
 
 Off by default (`enabled: false`): a paper-scale evaluation that needs it says so instead of calling anything. The
 URL and model come from the config (`LMREPRO_JUDGE_URL` overrides the URL: the stand-in check points it at a local
@@ -78,7 +78,3 @@ def judge_pairs(cfg: JudgeConfig, items: list[dict]) -> list[float]:
             b_wins = (first == "B") + (second == "A")
             scores.append(1.0 if a_wins == 2 else 0.0 if b_wins == 2 else 0.5)
     return scores
-
-
-def win_rate(scores: list[float]) -> float:
-    return sum(scores) / len(scores)

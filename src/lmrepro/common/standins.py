@@ -160,17 +160,10 @@ DOCUMENTS: dict[str, Callable[[random.Random, int], dict]] = {"verbhood": _verbh
 def standin_tokenizer(family: str, special_tokens: dict | None = None, vocab_size: int = 400):
     """A byte-level BPE tokenizer with the family's special tokens (or `special_tokens`, in id order), trained
     on a fixed word list (any text encodes: the 256 byte symbols are in its alphabet)."""
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
-    from transformers import PreTrainedTokenizerFast
+    from lmrepro.common.tokenizers import build_bpe_tokenizer
 
-    specials = special_tokens or SPECIAL_TOKENS[family]
-    tok = Tokenizer(models.BPE(unk_token=None))
-    tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    tok.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=list(dict.fromkeys(specials.values())),
-                                  initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
-    tok.train_from_iterator([" ".join(WORDS), "0123456789 +-*/=<>?.,"] * 4, trainer=trainer)
-    return PreTrainedTokenizerFast(tokenizer_object=tok, clean_up_tokenization_spaces=False, **specials)
+    return build_bpe_tokenizer([" ".join(WORDS), "0123456789 +-*/=<>?.,"] * 4, vocab_size,
+                               special_tokens or SPECIAL_TOKENS[family])
 
 
 def build_model(repo_id: str, family: str, out: Path, seed: int = 0, special_tokens: dict | None = None) -> None:

@@ -11,11 +11,11 @@ from typing import Iterable
 SPECIALS = {"pad_token": "<pad>", "bos_token": "<bos>", "eos_token": "<eos>", "unk_token": "<unk>"}
 
 
-def _wrap(tok):
+def _wrap(tok, specials: dict = SPECIALS):
     from transformers import PreTrainedTokenizerFast
 
     # no clean-up of spaces before punctuation: decode(encode(text)) == text for world text
-    return PreTrainedTokenizerFast(tokenizer_object=tok, clean_up_tokenization_spaces=False, **SPECIALS)
+    return PreTrainedTokenizerFast(tokenizer_object=tok, clean_up_tokenization_spaces=False, **specials)
 
 
 def build_word_tokenizer(words: Iterable[str]):
@@ -36,14 +36,15 @@ def build_word_tokenizer(words: Iterable[str]):
     return _wrap(tok)
 
 
-def build_bpe_tokenizer(texts: Iterable[str], vocab_size: int):
-    """A byte-level BPE tokenizer (GPT-2 style) trained on `texts`."""
+def build_bpe_tokenizer(texts: Iterable[str], vocab_size: int, specials: dict = SPECIALS):
+    """A byte-level BPE tokenizer (GPT-2 style) trained on `texts`; `specials` (special-token role -> token, ids in
+    order, one id per distinct token) default to ours, a hub stand-in passes its family's."""
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
 
     tok = Tokenizer(models.BPE(unk_token=None))
     tok.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     tok.decoder = decoders.ByteLevel()
-    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=list(SPECIALS.values()),
+    trainer = trainers.BpeTrainer(vocab_size=vocab_size, special_tokens=list(dict.fromkeys(specials.values())),
                                   initial_alphabet=pre_tokenizers.ByteLevel.alphabet(), show_progress=False)
     tok.train_from_iterator(texts, trainer=trainer)
-    return _wrap(tok)
+    return _wrap(tok, specials)

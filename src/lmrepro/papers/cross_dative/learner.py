@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import torch
 
+from lmrepro.common.models import pad_id
 from lmrepro.papers.cross_dative.params import ExposureConfig
 
 
@@ -68,7 +69,7 @@ def encode(tokenizer, texts: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
     """[BOS] + tokens of each text, right-padded; returns (input_ids, attention_mask)."""
     seqs = [[tokenizer.bos_token_id] + tokenizer(t, add_special_tokens=False)["input_ids"] for t in texts]
     width = max(len(s) for s in seqs)
-    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+    pad = pad_id(tokenizer)
     ids = torch.full((len(seqs), width), pad, dtype=torch.long)
     mask = torch.zeros((len(seqs), width), dtype=torch.long)
     for i, s in enumerate(seqs):

@@ -25,7 +25,6 @@ import torch
 
 from lmrepro.common.io import read_json, read_jsonl
 from lmrepro.common.judge import JudgeConfig, judge_pairs
-from lmrepro.common.judge import win_rate as win_rate_of
 from lmrepro.common.models import load_model, load_tokenizer, pad_id
 from lmrepro.common.generation import generate
 from lmrepro.common.seeding import derive_seed
@@ -96,8 +95,8 @@ def judged_win_rates(jcfg: JudgeConfig, queries, consts, texts: dict[str, list[s
     query = [q["text"] for q in queries for _ in consts]
 
     def rate(a: str, b: str) -> float:
-        return win_rate_of(judge_pairs(jcfg, [{"query": q, "a": x, "b": y, "rubric": r}
-                                              for q, x, y, r in zip(query, texts[a], texts[b], rubric)]))
+        return statistics.fmean(judge_pairs(jcfg, [{"query": q, "a": x, "b": y, "rubric": r}
+                                                   for q, x, y, r in zip(query, texts[a], texts[b], rubric)]))
 
     return {"win_rate_vs_base": rate(last, "base"), "win_rate_vs_self_sft": rate(last, "self_sft"),
             "win_rate_self_sft_vs_base": rate("self_sft", "base")}

@@ -30,6 +30,9 @@ include: "rules/phf.smk"
 include: "rules/tl_training.smk"
 include: "rules/spar.smk"
 include: "rules/preflexor.smk"
+include: "rules/neurofeedback.smk"
+include: "rules/kappatune.smk"
+include: "rules/chocollama.smk"
 
 
 rule all:
@@ -122,3 +125,18 @@ rule spar:
 rule preflexor:
     input:
         claims_target("preflexor"),
+
+
+rule neurofeedback:
+    input:
+        claims_target("neurofeedback"),
+
+
+rule kappatune:
+    input:
+        claims_target("kappatune"),
+
+
+rule chocollama:
+    input:
+        claims_target("chocollama"),

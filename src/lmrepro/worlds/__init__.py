@@ -26,6 +26,8 @@ Each generator is a pure function of its config and seed (same seed, byte-identi
 - `grammar`: an English-like probabilistic grammar with gold word classes, registers of rising complexity
   (child / dialogue / written), BLiMP-like minimal pairs and feature-controlled datives (climb, word_class,
   cross_dative).
+- `attributes`: "<person> <verb> the <object> in <place>" sentences with three binary attributes (moral,
+  animate, urban) in disjoint splits, and in-context labelling episodes, cued or not (neurofeedback).
 - `kg`: a knowledge graph of people, pets, towns and colours with 2-hop questions over seen entities on unseen
   paths, a retriever, a programmatic teacher of thinking spans and a parser/grader of reasoning (preflexor).
 - `entities`: persons with unique names and descriptions, facts in either direction with exact exposure

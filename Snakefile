@@ -33,6 +33,7 @@ include: "rules/preflexor.smk"
 include: "rules/neurofeedback.smk"
 include: "rules/kappatune.smk"
 include: "rules/chocollama.smk"
+include: "rules/kid.smk"
 
 
 rule all:
@@ -140,3 +141,8 @@ rule kappatune:
 rule chocollama:
     input:
         claims_target("chocollama"),
+
+
+rule kid:
+    input:
+        claims_target("kid"),

@@ -34,6 +34,7 @@ include: "rules/neurofeedback.smk"
 include: "rules/kappatune.smk"
 include: "rules/chocollama.smk"
 include: "rules/kid.smk"
+include: "rules/explanation_roles.smk"
 
 
 rule all:
@@ -146,3 +147,8 @@ rule chocollama:
 rule kid:
     input:
         claims_target("kid"),
+
+
+rule explanation_roles:
+    input:
+        claims_target("explanation_roles"),

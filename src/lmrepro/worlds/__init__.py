@@ -28,6 +28,8 @@ Each generator is a pure function of its config and seed (same seed, byte-identi
   cross_dative).
 - `attributes`: "<person> <verb> the <object> in <place>" sentences with three binary attributes (moral,
   animate, urban) in disjoint splits, and in-context labelling episodes, cued or not (neurofeedback).
+- `explanations`: the synthetic task of Hase & Bansal (task index -> latent parameters, per-example explanations
+  that are missing-info, evidential or translated, a weak-feature-correlation knob) (explanation_roles).
 - `kg`: a knowledge graph of people, pets, towns and colours with 2-hop questions over seen entities on unseen
   paths, a retriever, a programmatic teacher of thinking spans and a parser/grader of reasoning (preflexor).
 - `entities`: persons with unique names and descriptions, facts in either direction with exact exposure

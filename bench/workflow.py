@@ -57,10 +57,12 @@ def doubled_workdir(dest: Path) -> list[str]:
         twin = f"{slug}x"
         twins.append(twin)
         rules = (dest / "rules" / f"{slug}.smk").read_text()
-        for old, new in ((f"rule {slug}_", f"rule {twin}_"), (f'"{slug}"', f'"{twin}"'), (f"/{slug}/", f"/{twin}/"),
+        for old, new in ((f"rule {slug}_", f"rule {twin}_"), (f"/{slug}/", f"/{twin}/"),
                          (f"stage {slug}.", f"stage {twin}."), (f"--paper {slug} ", f"--paper {twin} "),
                          ("data/external/", f"data/external/{twin}/")):
             rules = rules.replace(old, new)
+        # the slug as an argument or key ("kid", ...) / PAPERS["kid"], not as a list item (kid's arm "kid")
+        rules = re.sub(rf'([(\[]\s*|^\s*)"{slug}"', rf'\1"{twin}"', rules, flags=re.M)
         (dest / "rules" / f"{twin}.smk").write_text(rules)
         text = (dest / "config" / "papers" / f"{slug}.yaml").read_text()
         (dest / "config" / "papers" / f"{twin}.yaml").write_text(text.replace(f"paper: {slug}", f"paper: {twin}"))

@@ -1,6 +1,6 @@
 # ChocoLlama (spec ../shared/papers/chocollama.md), per seed:
 #   prep -> pretrain_lm {a, b} (the shared LM stage; small/ci; paper: the Llama-2 / Llama-3 hub snapshots)
-#   -> train_tokenizer_nl -> init_embeddings {tokentrans, random}
+#   -> tokenizer_nl -> init_embeddings {tokentrans, random}
 #   -> cpt {a_orig, b_orig, a_tokentrans, a_random} (LoRA, evaluated before and after) -> aggregate
 #   -> report (all seeds)
 
@@ -63,25 +63,25 @@ rule chocollama_pretrain:
         "{params.args} > {log} 2>&1"
 
 
-rule chocollama_train_tokenizer_nl:
+rule chocollama_tokenizer_nl:
     input:
-        code=code("chocollama", "train_tokenizer_nl", "data", "method"),
+        code=code("chocollama", "tokenizer_nl", "data", "method"),
         base=CHOCO_BASE["a"],
         data=CHOCO_DATA,
     output:
         tokenizer=directory(CHOCO_RUNS + "/tokenizer_nl"),
-        metrics=CHOCO_RUNS + "/train_tokenizer_nl.json",
+        metrics=CHOCO_RUNS + "/tokenizer_nl.json",
     params:
         args=stage_args,
         cfg=cfg_hash("chocollama", "tokenizer"),
     log:
-        "logs/{scale}/chocollama/seed{seed}/train_tokenizer_nl.log",
-    threads: res("chocollama", "train_tokenizer_nl", "threads", 1)
+        "logs/{scale}/chocollama/seed{seed}/tokenizer_nl.log",
+    threads: res("chocollama", "tokenizer_nl", "threads", 1)
     resources:
-        runtime=res("chocollama", "train_tokenizer_nl", "runtime", 5),
-        mem_mb=res("chocollama", "train_tokenizer_nl", "mem_mb", 2000),
+        runtime=res("chocollama", "tokenizer_nl", "runtime", 5),
+        mem_mb=res("chocollama", "tokenizer_nl", "mem_mb", 2000),
     shell:
-        "lmrepro stage chocollama.train_tokenizer_nl {params.args} > {log} 2>&1"
+        "lmrepro stage chocollama.tokenizer_nl {params.args} > {log} 2>&1"
 
 
 rule chocollama_init_embeddings:
@@ -157,7 +157,7 @@ rule chocollama_report:
                 "chocollama",
                 {
                     "aggregate": CHOCO_RUNS + "/aggregate.json",
-                    "train_tokenizer_nl": CHOCO_RUNS + "/train_tokenizer_nl.json",
+                    "tokenizer_nl": CHOCO_RUNS + "/tokenizer_nl.json",
                     "init_embeddings": CHOCO_RUNS + "/init_embeddings.json",
                 },
             )

@@ -6,7 +6,7 @@ Stages (rules/chocollama.smk), per seed:
     4-way NL* fact QA, the English-centric original BPE; paper: Dutch text from the hub)
     -> pretrain_lm {a, b} (the shared LM stage: base A 98% EN / 2% NL*, "Llama-2-like"; base B 75% / 25%,
        "Llama-3-like"; paper: the hub snapshots)
-    -> train_tokenizer_nl (the NL* BPE, same vocab size; tokens/char against the original tokenizer)
+    -> tokenizer_nl (the NL* BPE, same vocab size; tokens/char against the original tokenizer)
     -> init_embeddings (token translation through the dictionary, and the random re-init control)
     -> cpt {a_orig, b_orig, a_tokentrans, a_random} (peft LoRA, embeddings and LM head trained in full; BPC,
        tokens/char and QA before and after) -> aggregate (gains per model family) -> report over seeds.

@@ -119,7 +119,7 @@ class Params:
     corpus: CorpusConfig = field(default_factory=CorpusConfig, metadata={
         "help": "prep: corpus sizes (spec: 300 held-out NL* sentences), or the paper's hub text"})
     tokenizer: TokenizerConfig = field(default_factory=TokenizerConfig, metadata={
-        "help": "prep (original BPE) and train_tokenizer_nl (the NL* BPE, paper §tokenizer: Dutch BPE)"})
+        "help": "prep (original BPE) and tokenizer_nl (the NL* BPE, paper §tokenizer: Dutch BPE)"})
     mix: MixConfig = field(default_factory=MixConfig, metadata={
         "help": "pretrain_lm a/b: NL* share of each base's rows (spec: Small scale / Models)"})
     model: ModelSpec = field(metadata={"help": "pretrain_lm a/b: LlamaForCausalLM (paper: Llama-2-7B, Llama-3-8B)"})

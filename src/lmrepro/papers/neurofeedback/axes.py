@@ -6,12 +6,13 @@ probe sentence's binarised label on every axis.
         --in model=results/small/neurofeedback/runs/seed0/lm --out axes=results/small/neurofeedback/runs/seed0/axes \
         --out metrics=results/small/neurofeedback/runs/seed0/axes.json
 
-Output directory: pool.npy, probe.npy (n, hidden; divided by the pool's RMS deviation), axes.npz (vectors,
-mean), axes.json (names, explained variance), probe_labels.npy (n_probe, n_axes).
+Output directory: axes.safetensors (pool, probe: (n, hidden), divided by the pool's RMS deviation; vectors, mean;
+probe_labels: (n_probe, n_axes)) and axes.json (names, explained variance).
 """
 from __future__ import annotations
 
 import numpy as np
+from safetensors.numpy import save_file
 
 from lmrepro.common.io import atomic_dir, read_jsonl, write_json
 from lmrepro.common.models import load_model, load_tokenizer
@@ -35,10 +36,8 @@ def main() -> None:
         axes = fit_axes(acts["pool"], pool_labels, cfg.pcs, cfg.lr_c, derive_seed(st.seed, "pca"))
         labels = axis_labels(acts["probe"], axes)
         with atomic_dir(st.out("axes")) as tmp:
-            for split, a in acts.items():
-                np.save(tmp / f"{split}.npy", a, allow_pickle=False)
-            np.savez(tmp / "axes.npz", vectors=axes["vectors"], mean=axes["mean"])
-            np.save(tmp / "probe_labels.npy", labels, allow_pickle=False)
+            save_file({**acts, "vectors": axes["vectors"], "mean": axes["mean"], "probe_labels": labels},
+                      str(tmp / "axes.safetensors"))
             write_json(tmp / "axes.json", {"names": axes["names"], "layer": cfg.layer,
                                            "explained_variance_ratio": axes["explained_variance_ratio"].tolist()})
         balance = labels.mean(0)

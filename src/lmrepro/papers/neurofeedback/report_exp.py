@@ -15,6 +15,7 @@ in-context learning emerged at all).
 from __future__ import annotations
 
 import numpy as np
+from safetensors.numpy import load_file
 
 from lmrepro.common.io import read_json, read_jsonl
 from lmrepro.common.models import load_model, load_tokenizer
@@ -41,8 +42,8 @@ def main() -> None:
     with Stage.from_argv("neurofeedback", "report_exp") as st:
         cfg = st.params("report_exp")
         names = read_json(st.inp("axes") / "axes.json")["names"]
-        acts = np.load(st.inp("axes") / "probe.npy", allow_pickle=False)
-        labels = np.load(st.inp("axes") / "probe_labels.npy", allow_pickle=False)
+        arrays = load_file(str(st.inp("axes") / "axes.safetensors"))
+        acts, labels = arrays["probe"], arrays["probe_labels"]
         rows = read_jsonl(st.inp("data") / "probe.jsonl")
         if len(rows) != len(labels):
             raise SystemExit(f"{st.inp('axes')}: {len(labels)} labels for {len(rows)} probe sentences")

@@ -1,9 +1,9 @@
 """Train the NL* (paper: Dutch) BPE tokenizer and compare its tokens/char with the original (spec: DAG 1,
-`train_tokenizer_nl`; acceptance A2).
+`tokenizer_nl`; acceptance A2).
 
-    lmrepro stage chocollama.train_tokenizer_nl --scale small --seed 0 \
+    lmrepro stage chocollama.tokenizer_nl --scale small --seed 0 \
         --in base=results/small/chocollama/runs/seed0/base_a --in data=data/small/chocollama/seed0/prep \
-        --out tokenizer=results/small/chocollama/runs/seed0/tokenizer_nl --out metrics=.../train_tokenizer_nl.json
+        --out tokenizer=results/small/chocollama/runs/seed0/tokenizer_nl --out metrics=.../tokenizer_nl.json
     paper: --in base=data/hub/meta-llama/Llama-2-7b-hf (its tokenizer is the original one)
 
 The new tokenizer has the original's vocabulary size and special tokens (so they can map to the old vectors) and
@@ -21,7 +21,7 @@ from lmrepro.papers.chocollama.params import TokenizerConfig
 
 
 def main() -> None:
-    with Stage.from_argv("chocollama", "train_tokenizer_nl") as st:
+    with Stage.from_argv("chocollama", "tokenizer_nl") as st:
         cfg = st.params("tokenizer", TokenizerConfig)
         old = load_tokenizer(st.inp("base"))
         specials = {role: token for role, token in old.special_tokens_map.items()

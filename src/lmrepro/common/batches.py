@@ -2,6 +2,8 @@
 
 - `shuffled_batches(rows, batch_size, seed)`: get_batch(step), a pure function of (seed, step) (a new permutation
   per pass), so a resumed run sees the batches an uninterrupted one would.
+- `read_lines(path)` / `token_stream(tokenizer, sentences)`: a text file's non-empty lines, and sentences as one
+  EOS-separated id stream (wechsel, chocollama cut LM blocks from it).
 - `sentence_batches` (for `lmrepro.common.pretrain_lm`, `pretrain_lm.batches:
   lmrepro.common.batches:sentence_batches`): the `corpus.jsonl` rows {"text"} of the `data` input, one sentence
   per row (BOS + words + EOS), next-token loss on every word and EOS; batch size from the config section
@@ -9,12 +11,27 @@
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import torch
 
 from lmrepro.common.io import read_jsonl
 from lmrepro.common.params import CorpusConfig
 from lmrepro.common.preference import completion_batch
 from lmrepro.common.seeding import derive_seed
+
+
+def read_lines(path: str | Path) -> list[str]:
+    return [line for line in Path(path).read_text().splitlines() if line.strip()]
+
+
+def token_stream(tokenizer, sentences: list[str]) -> torch.Tensor:
+    """The sentences' ids, each followed by EOS, as one 1-D stream."""
+    eos = tokenizer.eos_token_id
+    ids: list[int] = []
+    for enc in tokenizer(sentences, add_special_tokens=False)["input_ids"]:
+        ids += enc + [eos]
+    return torch.tensor(ids, dtype=torch.long)
 
 
 def shuffled_batches(rows: dict[str, torch.Tensor], batch_size: int, seed: int):

@@ -17,8 +17,8 @@ from lmrepro.common.models import load_model, load_tokenizer, n_params, save_mod
 from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
 from lmrepro.common.train import TrainConfig, causal_lm_loss, train
-from lmrepro.papers.chocollama.data import bits_per_char, nl_batches, qa_accuracy, read_lines, read_qa, \
-    tokens_per_char
+from lmrepro.common.batches import read_lines
+from lmrepro.papers.chocollama.data import bits_per_char, nl_batches, qa_accuracy, read_qa, tokens_per_char
 from lmrepro.papers.chocollama.method import add_lora
 from lmrepro.papers.chocollama.params import LMDataConfig, LoraConfig, RunConfig
 

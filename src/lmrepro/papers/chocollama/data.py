@@ -21,25 +21,14 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from lmrepro.common.batches import read_lines, token_stream
 from lmrepro.common.models import pad_id
 from lmrepro.common.seeding import derive_seed
 from lmrepro.papers.chocollama.params import LMDataConfig, MixConfig
 
 
-def read_lines(path: str | Path) -> list[str]:
-    return [line for line in Path(path).read_text().splitlines() if line.strip()]
-
-
 def read_qa(path: str | Path) -> list[dict]:
     return [json.loads(line) for line in Path(path).read_text().splitlines() if line.strip()]
-
-
-def token_stream(tokenizer, sentences: list[str]) -> torch.Tensor:
-    eos = tokenizer.eos_token_id
-    ids: list[int] = []
-    for enc in tokenizer(sentences, add_special_tokens=False)["input_ids"]:
-        ids += enc + [eos]
-    return torch.tensor(ids, dtype=torch.long)
 
 
 def mixed_batches(streams: list[torch.Tensor], probs: list[float], cfg: LMDataConfig, seed: int):

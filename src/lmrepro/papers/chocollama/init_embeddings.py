@@ -20,7 +20,7 @@ import torch
 from lmrepro.common.models import load_model, load_tokenizer, save_model
 from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
-from lmrepro.papers.chocollama.data import read_lines
+from lmrepro.common.batches import read_lines
 from lmrepro.papers.chocollama.method import random_matrix, reembed, token_translation_matrix
 from lmrepro.papers.chocollama.params import TokenTransConfig
 from lmrepro.papers.chocollama.prep import read_dictionary

@@ -15,7 +15,8 @@ from lmrepro.common.io import atomic_dir
 from lmrepro.common.models import load_tokenizer
 from lmrepro.common.stage import Stage
 from lmrepro.common.tokenizers import build_bpe_tokenizer
-from lmrepro.papers.chocollama.data import read_lines, tokens_per_char
+from lmrepro.common.batches import read_lines
+from lmrepro.papers.chocollama.data import tokens_per_char
 from lmrepro.papers.chocollama.method import SPECIAL_ROLES
 from lmrepro.papers.chocollama.params import TokenizerConfig
 

@@ -7,25 +7,13 @@ pure function of (seed, step), so every arm of a seed sees exactly the same targ
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import torch
 
+from lmrepro.common.batches import read_lines, token_stream
 from lmrepro.common.seeding import derive_seed
 from lmrepro.papers.wechsel.params import LMDataConfig
-
-
-def read_lines(path: str | Path) -> list[str]:
-    return [line for line in Path(path).read_text().splitlines() if line.strip()]
-
-
-def token_stream(tokenizer, sentences: list[str]) -> torch.Tensor:
-    eos = tokenizer.eos_token_id
-    ids: list[int] = []
-    for enc in tokenizer(sentences, add_special_tokens=False)["input_ids"]:
-        ids += enc + [eos]
-    return torch.tensor(ids, dtype=torch.long)
 
 
 def batch_fn(stream: torch.Tensor, cfg: LMDataConfig, seed: int):

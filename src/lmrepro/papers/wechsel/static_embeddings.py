@@ -13,7 +13,8 @@ from __future__ import annotations
 from lmrepro.common.io import atomic_dir
 from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
-from lmrepro.papers.wechsel.data import read_lines, save_word_vectors
+from lmrepro.common.batches import read_lines
+from lmrepro.papers.wechsel.data import save_word_vectors
 from lmrepro.papers.wechsel.params import StaticConfig
 
 

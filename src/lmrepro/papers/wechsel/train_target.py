@@ -13,8 +13,8 @@ from lmrepro.common.models import load_model, load_tokenizer
 from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
 from lmrepro.common.train import TrainConfig, causal_lm_loss, train
-from lmrepro.papers.wechsel.data import batch_fn, eval_blocks, perplexity, read_lines, \
-    token_stream
+from lmrepro.common.batches import read_lines, token_stream
+from lmrepro.papers.wechsel.data import batch_fn, eval_blocks, perplexity
 from lmrepro.papers.wechsel.params import LMDataConfig, RunConfig
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from lmrepro.common.io import atomic_dir
 from lmrepro.common.stage import Stage
 from lmrepro.common.tokenizers import build_bpe_tokenizer
-from lmrepro.papers.wechsel.data import read_lines
+from lmrepro.common.batches import read_lines
 from lmrepro.papers.wechsel.params import TokenizerConfig
 
 

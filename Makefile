@@ -23,7 +23,7 @@ reproduce: $(STAMP)
 	@echo "Summary: results/$(SCALE)/summary.md   Browse every run: make ui  (then open http://127.0.0.1:5000)"
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --durations=25
 
 cluster-test: $(STAMP)
 	$(BIN)/python -m pytest -q -m cluster tests/cluster

@@ -14,6 +14,9 @@ from lmrepro.common.registry import papers
 REPO = Path(__file__).resolve().parents[1]
 SNAKEMAKE = str(Path(sys.executable).with_name("snakemake"))
 PAPERS = sorted(papers(REPO))
+# Credentials planted in the environment of the shared ci run: no MLflow record, log or output may contain them.
+PLANTED_SECRETS = {"HF_TOKEN": "hf_FAKE_planted_0123456789", "HUGGING_FACE_HUB_TOKEN": "hf_FAKE_planted_0123456789",
+                   "WANDB_API_KEY": "wandb_FAKE_planted_9876543210abcdef"}
 
 
 def make_workdir(dest: Path) -> Path:
@@ -52,6 +55,16 @@ def planned_jobs(output: str) -> dict[str, int]:
                 break
             jobs[parts[0]] = int(parts[1])
     return jobs
+
+
+@pytest.fixture(scope="session")
+def ci_all(tmp_path_factory) -> Path:
+    """Every paper at ci scale, run once per test session with credentials planted in its environment: the e2e
+    checks (outputs, MLflow, report, determinism) and the reliability checks (safetensors, leaks) all read it."""
+    workdir = make_workdir(tmp_path_factory.mktemp("ci_all"))
+    env = {k: v for k, v in os.environ.items() if k != "LMREPRO_WORKER"} | PLANTED_SECRETS
+    run_snakemake(workdir, "-c2", "--config", "scale=ci", "--", "all", env=env)
+    return workdir
 
 
 @pytest.fixture

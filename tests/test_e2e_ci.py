@@ -13,10 +13,8 @@ pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def ci_runs(tmp_path_factory):
-    workdir = make_workdir(tmp_path_factory.mktemp("ci"))
-    run_snakemake(workdir, "-c2", "--config", "scale=ci", "--", "all")
-    return workdir
+def ci_runs(ci_all):
+    return ci_all
 
 
 @pytest.mark.parametrize("slug", PAPERS)
@@ -106,8 +104,10 @@ def test_edit_reruns_only_affected_jobs(ci_runs):
     assert set(jobs) == {"meco_evaluate", "meco_report", "summary", "all"}, jobs
     module.write_text(original)
     config = ci_runs / "config" / "papers" / "meco.yaml"
-    config.write_text(config.read_text().replace("  evaluate:\n    batch_size: 256", "  evaluate:\n    batch_size: 128"))
+    original_config = config.read_text()
+    config.write_text(original_config.replace("  evaluate:\n    batch_size: 256", "  evaluate:\n    batch_size: 128"))
     jobs = planned_jobs(run_snakemake(ci_runs, "-n", "--config", "scale=ci", "--", "all").stdout)
+    config.write_text(original_config)  # the session's other tests read this run as it was
     assert "meco_pretrain" not in jobs and "meco_evaluate" in jobs, jobs
     assert not any(j.startswith(("sami", "wechsel")) for j in jobs), jobs
 

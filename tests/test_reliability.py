@@ -11,7 +11,8 @@ nothing unsafe is loaded or leaked.
 3. Security: models are safetensors (the optimizer file loads with weights_only=True), the source tree has no
    unsafe loading, and planted credentials in the environment reach no MLflow record, log or result file.
 
-Slow parts share two module-scoped Snakemake runs (all papers at ci scale, ~15 s; a killed meco run).
+Slow parts share conftest's session run of every paper at ci scale (the e2e tests read it too) and a killed meco
+run.
 """
 from __future__ import annotations
 
@@ -28,11 +29,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO, SNAKEMAKE, make_workdir, planned_jobs
+from conftest import PLANTED_SECRETS, REPO, SNAKEMAKE, make_workdir, planned_jobs
 
-HF_TOKEN = "hf_FAKE_planted_0123456789"
-WANDB_KEY = "wandb_FAKE_planted_9876543210abcdef"
-SECRETS = (HF_TOKEN, WANDB_KEY)
+SECRETS = tuple(set(PLANTED_SECRETS.values()))
 MECO_CFG = REPO / "config" / "papers" / "meco.yaml"
 
 
@@ -115,13 +114,9 @@ def _wait_for_checkpoint(proc: subprocess.Popen, resume_dir: Path, min_step: int
 
 # -- module-scoped runs -----------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def ci_run(tmp_path_factory) -> Path:
-    """Every paper at ci scale, with credentials planted in the environment (for the leak checks)."""
-    workdir = _fresh_workdir(tmp_path_factory.mktemp("ci_all"))
-    env = _env(workdir, HF_TOKEN=HF_TOKEN, HUGGING_FACE_HUB_TOKEN=HF_TOKEN, WANDB_API_KEY=WANDB_KEY)
-    proc = _snakemake(workdir, "-c", "2", "all", "--config", "scale=ci", env=env, timeout=600)
-    assert proc.returncode == 0, f"ci run failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
-    return workdir
+def ci_run(ci_all) -> Path:
+    """Every paper at ci scale, with credentials planted in the environment (conftest's session run)."""
+    return ci_all
 
 
 @pytest.fixture(scope="module")

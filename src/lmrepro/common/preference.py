@@ -26,16 +26,14 @@ import math
 import torch
 import torch.nn.functional as F
 
+from lmrepro.common.padding import pad_rows
+
 
 def completion_batch(pairs: list[tuple[list[int], list[int]]], pad_id: int) -> dict[str, torch.Tensor]:
     """Right-padded (prompt + completion) rows; `loss_mask` is 1 on completion tokens (EOS included) only."""
-    width = max(len(p) + len(c) for p, c in pairs)
-    input_ids = torch.full((len(pairs), width), pad_id, dtype=torch.long)
-    attention_mask = torch.zeros((len(pairs), width), dtype=torch.long)
-    loss_mask = torch.zeros((len(pairs), width), dtype=torch.long)
+    input_ids, attention_mask = pad_rows([p + c for p, c in pairs], pad_id)
+    loss_mask = torch.zeros_like(input_ids)
     for i, (p, c) in enumerate(pairs):
-        input_ids[i, :len(p) + len(c)] = torch.tensor(p + c)
-        attention_mask[i, :len(p) + len(c)] = 1
         loss_mask[i, len(p):len(p) + len(c)] = 1
     return {"input_ids": input_ids, "attention_mask": attention_mask, "loss_mask": loss_mask}
 

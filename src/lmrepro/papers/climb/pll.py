@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import torch
 
+from lmrepro.common.padding import pad_rows
+
 
 @torch.no_grad()
 def pll_scores(model, tokenizer, sentences: list[str], batch_size: int = 512) -> list[float]:
@@ -23,12 +25,7 @@ def pll_scores(model, tokenizer, sentences: list[str], batch_size: int = 512) ->
     device = next(model.parameters()).device
     for start in range(0, len(rows), batch_size):
         chunk = rows[start:start + batch_size]
-        width = max(len(r) for r in chunk)
-        ids = torch.full((len(chunk), width), tokenizer.pad_token_id)
-        attn = torch.zeros((len(chunk), width), dtype=torch.long)
-        for k, r in enumerate(chunk):
-            ids[k, :len(r)] = torch.tensor(r)
-            attn[k, :len(r)] = 1
+        ids, attn = pad_rows(chunk, tokenizer.pad_token_id)
         logits = model(input_ids=ids.to(device), attention_mask=attn.to(device)).logits.float()
         pos = torch.tensor(positions[start:start + batch_size], device=device)
         tgt = torch.tensor(targets[start:start + batch_size], device=device)

@@ -20,6 +20,7 @@ import random
 
 import torch
 
+from lmrepro.common.padding import pad_rows
 from lmrepro.worlds.feedback import FEEDBACK
 
 GOOD, BAD = FEEDBACK["good"], FEEDBACK["bad"]
@@ -64,13 +65,9 @@ def encode_segments(tokenizer, segments: list[tuple[str, bool]]) -> tuple[list[i
 
 def segment_batch(tokenizer, rows: list[list[tuple[str, bool]]]) -> dict[str, torch.Tensor]:
     encoded = [encode_segments(tokenizer, r) for r in rows]
-    width = max(len(ids) for ids, _ in encoded)
-    input_ids = torch.full((len(rows), width), tokenizer.pad_token_id, dtype=torch.long)
-    attention_mask = torch.zeros((len(rows), width), dtype=torch.long)
-    loss_mask = torch.zeros((len(rows), width), dtype=torch.long)
+    input_ids, attention_mask = pad_rows([ids for ids, _ in encoded], tokenizer.pad_token_id)
+    loss_mask = torch.zeros_like(input_ids)
     for i, (ids, mask) in enumerate(encoded):
-        input_ids[i, :len(ids)] = torch.tensor(ids)
-        attention_mask[i, :len(ids)] = 1
         loss_mask[i, :len(ids)] = torch.tensor(mask)
     return {"input_ids": input_ids, "attention_mask": attention_mask, "loss_mask": loss_mask}
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import torch
 
 from lmrepro.common.models import pad_id
+from lmrepro.common.padding import pad_rows
 from lmrepro.papers.cross_dative.params import ExposureConfig
 
 
@@ -68,14 +69,7 @@ def tied_output(model) -> bool:
 def encode(tokenizer, texts: list[str]) -> tuple[torch.Tensor, torch.Tensor]:
     """[BOS] + tokens of each text, right-padded; returns (input_ids, attention_mask)."""
     seqs = [[tokenizer.bos_token_id] + tokenizer(t, add_special_tokens=False)["input_ids"] for t in texts]
-    width = max(len(s) for s in seqs)
-    pad = pad_id(tokenizer)
-    ids = torch.full((len(seqs), width), pad, dtype=torch.long)
-    mask = torch.zeros((len(seqs), width), dtype=torch.long)
-    for i, s in enumerate(seqs):
-        ids[i, :len(s)] = torch.tensor(s)
-        mask[i, :len(s)] = 1
-    return ids, mask
+    return pad_rows(seqs, pad_id(tokenizer))
 
 
 def token_logprobs(model, ids: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

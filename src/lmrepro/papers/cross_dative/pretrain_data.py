@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import torch
 
+from lmrepro.common.padding import pad_rows
 from lmrepro.common.seeding import derive_seed
 from lmrepro.papers.cross_dative.params import PretrainDataConfig
 
@@ -16,11 +17,7 @@ from lmrepro.papers.cross_dative.params import PretrainDataConfig
 def sentence_batch(tokenizer, texts: list[str]) -> dict:
     seqs = [[tokenizer.bos_token_id] + tokenizer(t, add_special_tokens=False)["input_ids"] + [tokenizer.eos_token_id]
             for t in texts]
-    width = max(len(s) for s in seqs)
-    ids = torch.full((len(seqs), width), tokenizer.pad_token_id, dtype=torch.long)
-    mask = torch.zeros_like(ids)
-    for i, s in enumerate(seqs):
-        ids[i, :len(s)], mask[i, :len(s)] = torch.tensor(s), 1
+    ids, mask = pad_rows(seqs, tokenizer.pad_token_id)
     return {"input_ids": ids, "attention_mask": mask, "loss_mask": mask}
 
 

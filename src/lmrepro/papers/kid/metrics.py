@@ -47,13 +47,13 @@ def perplexities(model, prompts: list[list[int]], outputs: list[list[int]], pad_
     import torch
     import torch.nn.functional as F
 
+    from lmrepro.common.padding import pad_rows
+
     model.eval()
     result = []
     for i in range(0, len(prompts), batch_size):
         rows = [(p, o) for p, o in zip(prompts[i:i + batch_size], outputs[i:i + batch_size], strict=True)]
-        width = max(len(p) + len(o) for p, o in rows)
-        ids = torch.tensor([p + o + [pad_id] * (width - len(p) - len(o)) for p, o in rows])
-        attn = torch.tensor([[1] * (len(p) + len(o)) + [0] * (width - len(p) - len(o)) for p, o in rows])
+        ids, attn = pad_rows([p + o for p, o in rows], pad_id)
         with torch.no_grad():
             logp = F.log_softmax(model(input_ids=ids, attention_mask=attn).logits[:, :-1].float(), dim=-1)
         token_logp = logp.gather(-1, ids[:, 1:, None]).squeeze(-1)

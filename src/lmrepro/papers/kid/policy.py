@@ -22,6 +22,8 @@ from typing import Callable
 import torch
 import torch.nn.functional as F
 
+from lmrepro.common.padding import pad_rows
+
 SMALL_CONST = 1e-15  # official KIDPolicy: guards the KL's logs and the first gradient norm
 
 
@@ -110,9 +112,7 @@ def decode(model, prompts: list[list[int]], *, max_new_tokens: int, eos_id: int,
     """Generated ids per prompt, cut after the first EOS. `knowledge(texts)` gives the [B, V] 0/1 mask of K for
     each row's current ids (prompt + generation); None = no policy update (greedy / sampling / concat)."""
     model.eval()
-    width = max(map(len, prompts))
-    ids = torch.tensor([[pad_id] * (width - len(p)) + p for p in prompts])
-    attn = torch.tensor([[0] * (width - len(p)) + [1] * len(p) for p in prompts])
+    ids, attn = pad_rows(prompts, pad_id, left=True)
     positions = (attn.cumsum(-1) - 1).clamp(min=0)
     with torch.no_grad():
         out = model(input_ids=ids[:, :-1], attention_mask=attn[:, :-1], position_ids=positions[:, :-1],

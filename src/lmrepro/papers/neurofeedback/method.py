@@ -18,18 +18,14 @@ import torch
 
 from lmrepro.common.activations import residual_stream, span_mean
 from lmrepro.common.models import pad_id
+from lmrepro.common.padding import pad_rows
 from lmrepro.worlds.attributes import END, LABEL_TOKENS, SEPARATOR
 
 
 def encode_sentences(tokenizer, texts: list[str]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """BOS + each text, right-padded: (input_ids, attention_mask, span_mask over the text's own tokens)."""
-    seqs = [tokenizer(t, add_special_tokens=False)["input_ids"] for t in texts]
-    width = 1 + max(len(s) for s in seqs)
-    ids = torch.full((len(seqs), width), pad_id(tokenizer), dtype=torch.long)
-    mask = torch.zeros((len(seqs), width), dtype=torch.long)
-    for i, s in enumerate(seqs):
-        ids[i, :1 + len(s)] = torch.tensor([tokenizer.bos_token_id, *s])
-        mask[i, :1 + len(s)] = 1
+    seqs = [[tokenizer.bos_token_id, *tokenizer(t, add_special_tokens=False)["input_ids"]] for t in texts]
+    ids, mask = pad_rows(seqs, pad_id(tokenizer))
     span = mask.clone()
     span[:, 0] = 0
     return ids, mask, span.bool()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import torch
 
 from lmrepro.common.models import load_model, pad_id
+from lmrepro.common.padding import pad_rows
 from lmrepro.worlds.arithmetic import ANS, END_THINK, THINK
 
 
@@ -35,11 +36,7 @@ def doc_rows(tokenizer, docs: list[dict], max_len: int | None = None) -> torch.T
     rows = [[tokenizer.bos_token_id] + encode(tokenizer, d["text"]) for d in docs]
     if max_len is not None:
         rows = [r[:max_len] for r in rows]
-    width = max(len(r) for r in rows)
-    out = torch.full((len(rows), width), pad_id(tokenizer), dtype=torch.long)
-    for i, r in enumerate(rows):
-        out[i, :len(r)] = torch.tensor(r)
-    return out
+    return pad_rows(rows, pad_id(tokenizer))[0]
 
 
 def prompt(row: torch.Tensor, position: int, think_id: int) -> list[int]:

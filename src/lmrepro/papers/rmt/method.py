@@ -21,6 +21,8 @@ import math
 import torch
 import torch.nn.functional as F
 
+from lmrepro.common.padding import pad_rows
+
 
 # -- token difficulty --------------------------------------------------------------------------------------------
 def topk_entropy(logits: torch.Tensor, k: int) -> torch.Tensor:
@@ -114,23 +116,13 @@ def ntp_loss(model, input_ids: torch.Tensor) -> torch.Tensor:
 
 
 # -- sampling ----------------------------------------------------------------------------------------------------
-def _left_pad(rows: list[list[int]], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
-    width = max(len(r) for r in rows)
-    ids = torch.full((len(rows), width), pad_id, dtype=torch.long)
-    mask = torch.zeros((len(rows), width), dtype=torch.long)
-    for i, r in enumerate(rows):
-        ids[i, width - len(r):] = torch.tensor(r)
-        mask[i, width - len(r):] = 1
-    return ids, mask
-
-
 @torch.no_grad()
 def sample_completions(model, prompts: list[list[int]], max_new_tokens: int, temperature: float, pad_id: int,
                        stop_after_id: int, generator: torch.Generator | None = None) -> list[list[int]]:
     """Sample (temperature > 0) or greedy-decode completions; each stops one token after `stop_after_id` (the
     answer token after <ans>) or at `max_new_tokens`. Prompts are left-padded with explicit position ids; a KV
     cache keeps each new token's forward pass to one position."""
-    ids, mask = _left_pad(prompts, pad_id)
+    ids, mask = pad_rows(prompts, pad_id, left=True)
     out = [[] for _ in prompts]
     done = torch.zeros(len(prompts), dtype=torch.bool)
     after_stop = torch.zeros(len(prompts), dtype=torch.bool)
@@ -160,10 +152,8 @@ def completion_logprobs(model, prompts: list[list[int]], completions: list[list[
                         pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
     """Per-token log-probs of each completion given its prompt, (B, T) right-padded, with the completion mask."""
     seqs = [p + c for p, c in zip(prompts, completions)]
-    width = max(len(s) for s in seqs)
-    ids = torch.full((len(seqs), width), pad_id, dtype=torch.long)
-    for i, s in enumerate(seqs):
-        ids[i, :len(s)] = torch.tensor(s)
+    ids, _ = pad_rows(seqs, pad_id)
+    width = ids.shape[1]
     logp = F.log_softmax(model(input_ids=ids).logits[:, :-1].float(), dim=-1)
     token_logp = logp.gather(-1, ids[:, 1:].unsqueeze(-1)).squeeze(-1)
     t_max = max(len(c) for c in completions)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import torch
 
 from lmrepro.common.io import read_jsonl
+from lmrepro.common.padding import pad_rows
 from lmrepro.common.seeding import derive_seed
 from lmrepro.papers.rmt.data import doc_rows, encode
 from lmrepro.papers.rmt.params import BaseConfig
@@ -24,11 +25,9 @@ def trace_rows(tokenizer, traces: list[dict]) -> dict[str, torch.Tensor]:
         context = encode(tokenizer, tr["context"])
         seqs.append([tokenizer.bos_token_id] + encode(tokenizer, tr["text"]))
         starts.append(1 + len(context))
-    width = max(len(s) for s in seqs)
-    ids = torch.full((len(seqs), width), tokenizer.pad_token_id, dtype=torch.long)
-    mask = torch.zeros((len(seqs), width), dtype=torch.long)
+    ids, _ = pad_rows(seqs, tokenizer.pad_token_id)
+    mask = torch.zeros_like(ids)
     for i, (s, start) in enumerate(zip(seqs, starts)):
-        ids[i, :len(s)] = torch.tensor(s)
         mask[i, start:len(s)] = 1
     return {"input_ids": ids, "loss_mask": mask}
 

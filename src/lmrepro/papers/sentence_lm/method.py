@@ -23,6 +23,7 @@ from torch import nn
 from torch.nn import functional as F
 from transformers import DynamicCache
 
+from lmrepro.common.padding import pad_rows
 from lmrepro.worlds.reasoning import check_answer
 
 ANSWER_WORD = "answer"
@@ -66,11 +67,9 @@ def sft_example(enc: dict, with_steps: bool, bos: int, eos: int) -> tuple[list[i
 
 
 def pad_sft(examples: list[tuple[list[int], int]], pad: int) -> dict:
-    width = max(len(ids) for ids, _ in examples)
-    input_ids = torch.full((len(examples), width), pad)
-    loss_mask = torch.zeros((len(examples), width), dtype=torch.long)
+    input_ids, _ = pad_rows([ids for ids, _ in examples], pad)
+    loss_mask = torch.zeros_like(input_ids)
     for i, (ids, prompt_len) in enumerate(examples):
-        input_ids[i, :len(ids)] = torch.tensor(ids)
         loss_mask[i, prompt_len:len(ids)] = 1
     return {"input_ids": input_ids, "loss_mask": loss_mask}
 

@@ -35,6 +35,9 @@ include: "rules/kappatune.smk"
 include: "rules/chocollama.smk"
 include: "rules/kid.smk"
 include: "rules/explanation_roles.smk"
+include: "rules/prior_influence.smk"
+include: "rules/pcp.smk"
+include: "rules/uncertainty_tuning.smk"
 
 
 rule all:
@@ -152,3 +155,18 @@ rule kid:
 rule explanation_roles:
     input:
         claims_target("explanation_roles"),
+
+
+rule prior_influence:
+    input:
+        claims_target("prior_influence"),
+
+
+rule pcp:
+    input:
+        claims_target("pcp"),
+
+
+rule uncertainty_tuning:
+    input:
+        claims_target("uncertainty_tuning"),

@@ -36,5 +36,11 @@ Each generator is a pure function of its config and seed (same seed, byte-identi
   counts, gold semantic chunks and forward / reverse probes for the reversal curse (spt).
 - `programs`: straight-line Karel programs on a walled grid with I/O specifications, per-statement traces,
   alternative semantics and an interpreter at parity with the PyPI `karel` package (karel_meaning).
+- `prior_counting`: descriptive text whose numbers follow a skewed prior, counting a target among distractors
+  with uniform answers, and a flat-prior last-word control (prior_influence).
+- `context_qa`: persons with six attributes in sibling groups, passages stating some facts, questions per
+  attribute and an instruction pool with exact checkers (uncertainty_tuning).
+- `reviews`: reviews of places with made-up valenced adjectives, a corpus using great/terrible and yes/maybe/no,
+  a 3-clause sentiment task with negation and an NLI-lite task (pcp).
 - `lexicon`: seeded pronounceable word forms shared by the worlds.
 """

@@ -38,6 +38,7 @@ include: "rules/explanation_roles.smk"
 include: "rules/prior_influence.smk"
 include: "rules/pcp.smk"
 include: "rules/uncertainty_tuning.smk"
+include: "rules/context_awareness.smk"
 
 
 rule all:
@@ -170,3 +171,8 @@ rule pcp:
 rule uncertainty_tuning:
     input:
         claims_target("uncertainty_tuning"),
+
+
+rule context_awareness:
+    input:
+        claims_target("context_awareness"),

@@ -90,7 +90,7 @@ rule pcp_tapt:
         mem_mb=res("pcp", "tapt", "mem_mb", 2000),
         gpu=res("pcp", "tapt", "gpu", 0),
     shell:
-        "{params.launcher} pcp.mlm {params.args} --set run.task={wildcards.task} > {log} 2>&1"
+        "{params.launcher} pcp.mlm {params.args} --set run.task={wildcards.task} --set run.corpus=tapt > {log} 2>&1"
 
 
 rule pcp_prompt_ft_base:
@@ -163,7 +163,7 @@ rule pcp_pcp_mlm:
         mem_mb=res("pcp", "pcp_mlm", "mem_mb", 2000),
         gpu=res("pcp", "pcp_mlm", "gpu", 0),
     shell:
-        "{params.launcher} pcp.mlm {params.args} --set run.task={wildcards.task} > {log} 2>&1"
+        "{params.launcher} pcp.mlm {params.args} --set run.task={wildcards.task} --set run.corpus=pcp > {log} 2>&1"
 
 
 rule pcp_prompt_ft:

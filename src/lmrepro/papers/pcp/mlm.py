@@ -4,10 +4,11 @@
     lmrepro stage lmrepro.common.pretrain_lm --paper pcp --section pretrain_mlm --scale small --seed 0 \
         --in data=data/small/pcp/seed0/prep --out model=results/small/pcp/runs/seed0/base \
         --out metrics=results/small/pcp/runs/seed0/pretrain_mlm.json
-    lmrepro stage pcp.mlm --scale small --seed 0 --set run.task=sentiment \
+    lmrepro stage pcp.mlm --scale small --seed 0 --set run.task=sentiment --set run.corpus=tapt \
         --in base=results/small/pcp/runs/seed0/base --in data=data/small/pcp/seed0/prep \
         --out model=results/small/pcp/runs/seed0/tapt_sentiment --out metrics=...   (TAPT: raw unlabelled texts)
-    lmrepro stage pcp.mlm ... --in corpus=results/small/pcp/runs/seed0/pcp_corpus_sentiment.jsonl ...  (PCP)
+    lmrepro stage pcp.mlm ... --set run.corpus=pcp \
+        --in corpus=results/small/pcp/runs/seed0/pcp_corpus_sentiment.jsonl ...  (PCP)
     (ci: --scale ci; paper: base = the hub's roberta-large, same commands)
 
 Paper §3 / repo run_mlm.py --line_by_line: each line is one sequence <bos> line <eos>, 15% of its tokens masked
@@ -74,7 +75,7 @@ def main() -> None:
     with Stage.from_argv("pcp", "mlm") as st:
         run, cfg, train_cfg = st.params("run"), st.params("mlm"), st.params("continued_mlm")
         # PCP: this seed's templated corpus; TAPT: the task's raw unlabelled texts from prep
-        corpus = st.inputs.get("corpus") or st.inp("data") / run.task / "tapt.jsonl"
+        corpus = st.inp("corpus") if run.corpus == "pcp" else st.inp("data") / run.task / "tapt.jsonl"
         texts = [row["text"] for row in read_jsonl(corpus)]
         tokenizer = load_tokenizer(st.inp("base"))
         get_batch = mlm_batches(tokenizer, texts, cfg, derive_seed(st.seed, "continued_mlm", run.task), cfg.mlm_prob)

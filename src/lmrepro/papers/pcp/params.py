@@ -9,6 +9,7 @@ from lmrepro.worlds.reviews import ReviewWorldConfig
 
 TASKS = ("sentiment", "nli")
 INITS = ("base", "tapt", "pcp")
+CORPORA = ("tapt", "pcp")  # pcp.mlm: TAPT trains on the raw task texts, PCP on its templated corpus
 
 
 @dataclass
@@ -55,12 +56,16 @@ class RunConfig:
     """Which job this is: the rules set it (--set run.task=... run.init=...)."""
     task: str = field(default="sentiment", metadata={"help": f"one of {', '.join(TASKS)}"})
     init: str = field(default="base", metadata={"help": f"prompt_ft's starting encoder: {', '.join(INITS)}"})
+    corpus: str = field(default="tapt", metadata={"help": f"mlm's corpus: {', '.join(CORPORA)} (TAPT's raw task "
+                                                          "texts, or the PCP templated corpus)"})
 
     def check(self, where: str) -> None:
         if self.task not in TASKS:
             raise ValueError(f"{where}.task must be one of {', '.join(TASKS)}, got {self.task!r}")
         if self.init not in INITS:
             raise ValueError(f"{where}.init must be one of {', '.join(INITS)}, got {self.init!r}")
+        if self.corpus not in CORPORA:
+            raise ValueError(f"{where}.corpus must be one of {', '.join(CORPORA)}, got {self.corpus!r}")
 
 
 @dataclass

@@ -11,11 +11,12 @@ import torch
 
 from lmrepro.common.batches import shuffled_batches
 from lmrepro.common.io import read_jsonl
+from lmrepro.common.padding import pad_rows
 from lmrepro.common.models import load_model, load_tokenizer
 from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
 from lmrepro.common.train import train
-from lmrepro.papers.pcp.method import TEMPLATES, encode_pair, kshot, pad_rows, task_fields
+from lmrepro.papers.pcp.method import TEMPLATES, encode_pair, kshot, task_fields
 
 
 def encode(tokenizer, task: str, rows: list[dict], max_len: int) -> dict:

@@ -124,15 +124,6 @@ def encode_pair(tokenizer, first: str, second: str | None, max_len: int) -> list
     return [bos] + a + [eos, eos] + b + [eos]
 
 
-def pad_rows(rows: list[list[int]], pad_id: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """Right-padded ids and their attention mask."""
-    width = max(map(len, rows))
-    ids = torch.full((len(rows), width), pad_id, dtype=torch.long)
-    for i, row in enumerate(rows):
-        ids[i, :len(row)] = torch.tensor(row, dtype=torch.long)
-    return ids, (ids != pad_id).long()
-
-
 def verbalizer_logits(logits: torch.Tensor, mask_pos: torch.Tensor, label_ids) -> torch.Tensor:
     """[batch, seq, vocab] MLM logits -> [batch, classes]: the logits at each row's mask, verbalizer tokens only."""
     at_mask = logits[torch.arange(logits.size(0), device=logits.device), mask_pos]

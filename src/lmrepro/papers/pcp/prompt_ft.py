@@ -20,10 +20,11 @@ import torch
 from lmrepro.common.batches import shuffled_batches
 from lmrepro.common.io import read_jsonl, write_jsonl
 from lmrepro.common.models import load_model, load_tokenizer
+from lmrepro.common.padding import pad_rows
 from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
 from lmrepro.common.train import train
-from lmrepro.papers.pcp.method import (TEMPLATES, encode_prompt, kshot, pad_rows, prompt_loss, task_fields,
+from lmrepro.papers.pcp.method import (TEMPLATES, encode_prompt, kshot, prompt_loss, task_fields,
                                        verbalizer_ids, verbalizer_logits)
 
 

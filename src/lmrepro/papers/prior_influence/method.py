@@ -7,6 +7,7 @@ import torch
 
 from lmrepro.common.activations import residual_stream
 from lmrepro.common.models import pad_id
+from lmrepro.common.padding import pad_rows
 
 
 def render(template: str, item: dict) -> str:
@@ -37,12 +38,7 @@ def answer_token_ids(tokenizer, answers: list[str], prefix: str = " ") -> list[i
 
 def _padded(tokenizer, prompts: list[str]) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     rows = [prompt_ids(tokenizer, p) for p in prompts]
-    width = max(map(len, rows))
-    ids = torch.full((len(rows), width), pad_id(tokenizer), dtype=torch.long)
-    mask = torch.zeros((len(rows), width), dtype=torch.long)
-    for i, row in enumerate(rows):  # right padding: the last prompt token sits at len - 1
-        ids[i, :len(row)] = torch.tensor(row)
-        mask[i, :len(row)] = 1
+    ids, mask = pad_rows(rows, pad_id(tokenizer))  # right padding: the last prompt token sits at len - 1
     return ids, mask, torch.tensor([len(r) - 1 for r in rows])
 
 

@@ -121,6 +121,16 @@ def hub_dir(repo_id, repo_type="model"):
     return f"data/hub/{'datasets/' if repo_type == 'dataset' else ''}{repo_id}"
 
 
+def hub_allow(wildcards):
+    """`--allow GLOB` arguments for a snapshot whose hub entries name `allow` (the same globs in every paper)."""
+    repo_id = f"{wildcards.owner}/{wildcards.name}"
+    globs = {tuple(entry["allow"]) for paper in PAPERS.values() for kind in ("models", "datasets")
+             for entry in paper.get("hub", {}).get(kind, {}).values() if entry["id"] == repo_id and "allow" in entry}
+    if len(globs) > 1:
+        raise ValueError(f"{repo_id}: papers name different `allow` globs for one snapshot: {sorted(globs)}")
+    return " ".join(f"--allow '{glob}'" for glob in next(iter(globs), ()))
+
+
 def has_hub(slug, kind, name):
     """True when this scale's config names a hub snapshot `hub.<kind>.<name>` (it then replaces a local rule)."""
     return name in PAPERS[slug].get("hub", {}).get(kind, {})
@@ -198,6 +208,7 @@ rule hub_snapshot_model:
         directory("data/hub/{owner}/{name}"),
     params:
         revision=hub_revision,
+        allow=hub_allow,
     log:
         "logs/hub/{owner}/{name}.log",
     resources:
@@ -205,7 +216,7 @@ rule hub_snapshot_model:
         mem_mb=8000,
     shell:
         "python -m lmrepro.common.hub --repo-type model --repo-id {wildcards.owner}/{wildcards.name} "
-        "--revision {params.revision} --out {output} > {log} 2>&1"
+        "--revision {params.revision} {params.allow} --out {output} > {log} 2>&1"
 
 
 rule hub_snapshot_dataset:
@@ -213,6 +224,7 @@ rule hub_snapshot_dataset:
         directory("data/hub/datasets/{owner}/{name}"),
     params:
         revision=hub_revision,
+        allow=hub_allow,
     log:
         "logs/hub/datasets/{owner}/{name}.log",
     resources:
@@ -220,7 +232,7 @@ rule hub_snapshot_dataset:
         mem_mb=8000,
     shell:
         "python -m lmrepro.common.hub --repo-type dataset --repo-id {wildcards.owner}/{wildcards.name} "
-        "--revision {params.revision} --out {output} > {log} 2>&1"
+        "--revision {params.revision} {params.allow} --out {output} > {log} 2>&1"
 
 
 ruleorder: hub_snapshot_dataset > hub_snapshot_model

@@ -7,6 +7,7 @@
 
 WECHSEL_WORLD = "src/lmrepro/worlds/conlang.py"
 WECHSEL_RUNS = "results/{scale}/wechsel/runs/seed{seed}"
+WECHSEL_DICTS = "data/external/wechsel-dicts"  # the paper's bilingual dictionaries (corpus.source=text)
 
 # The English corpus, and the English source LM (+ T_s): the hub snapshot where the config names one (paper),
 # else the tiny LM pretrained here.
@@ -79,9 +80,25 @@ rule wechsel_train_source_lm:
         "lmrepro stage lmrepro.common.pretrain_lm --paper wechsel {params.args} > {log} 2>&1"
 
 
+def wechsel_dictionary_inputs(wildcards):
+    """The official repository's dicts/data, where the target side is real text (paper) rather than the world."""
+    return {"dicts": WECHSEL_DICTS} if PAPERS["wechsel"]["params"]["corpus"]["source"] == "text" else {}
+
+
+rule wechsel_fetch_dicts:
+    output:
+        directory(WECHSEL_DICTS),
+    log:
+        "logs/external/wechsel-dicts.log",
+    shell:
+        f"(git clone --filter=blob:none --sparse {GIT_BASE}/CPJKU/wechsel {{output}} "
+        "&& git -C {output} sparse-checkout set dicts/data) > {log} 2>&1"
+
+
 rule wechsel_prep:
     input:
         unpack(hub_inputs("wechsel", "tgt_text")),
+        unpack(wechsel_dictionary_inputs),
         code=code("wechsel", "prep", "method") + [WECHSEL_WORLD],
         en=wechsel_en,
     output:

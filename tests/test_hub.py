@@ -22,10 +22,16 @@ def fake_cache(root, repo_id: str, files: dict[str, str]):
         link.symlink_to(os.path.relpath(blob, link.parent))  # the cache's layout: snapshot files link to blobs
 
 
-def fetch(tmp_path, repo_id: str):
+def fetch(tmp_path, repo_id: str, *allow: str):
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_HUB_CACHE": str(tmp_path / "cache")}
     return subprocess.run([sys.executable, "-m", "lmrepro.common.hub", "--repo-id", repo_id, "--revision", "main",
-                           "--out", str(tmp_path / "out")], env=env, capture_output=True, text=True)
+                           *(f"--allow={glob}" for glob in allow), "--out", str(tmp_path / "out")],
+                          env=env, capture_output=True, text=True)
+
+
+def fetched(tmp_path):
+    out = tmp_path / "out"
+    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
 
 
 def test_offline_fetch_copies_the_allowed_files_out_of_the_cache(tmp_path):
@@ -34,9 +40,16 @@ def test_offline_fetch_copies_the_allowed_files_out_of_the_cache(tmp_path):
     done = fetch(tmp_path, "acme/tiny")
     assert done.returncode == 0, done.stderr
     out = tmp_path / "out"
-    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()) == [
-        "SNAPSHOT", "config.json", "model.safetensors", "sub/tokenizer.json"]  # no pickled weights
+    assert fetched(tmp_path) == ["SNAPSHOT", "config.json", "model.safetensors", "sub/tokenizer.json"]  # no pickles
     assert not (out / "config.json").is_symlink() and (out / "model.safetensors").read_text() == "w"
+
+
+def test_allow_globs_fetch_only_their_slice_of_a_corpus_and_never_pickles(tmp_path):
+    fake_cache(tmp_path / "cache", "acme/corpus", {"en/0000.parquet": "e", "fr/0000.parquet": "f",
+                                                   "fr/weights.bin": "pickle", "README.md": "card"})
+    done = fetch(tmp_path, "acme/corpus", "fr/*")
+    assert done.returncode == 0, done.stderr
+    assert fetched(tmp_path) == ["SNAPSHOT", "fr/0000.parquet"]
 
 
 def test_offline_fetch_of_an_uncached_repo_names_it_and_writes_nothing(tmp_path):

@@ -11,7 +11,7 @@ from lmrepro.common import standins as S
 from tests.conftest import make_workdir, run_snakemake
 
 # papers whose paper DAG runs on stand-ins (issue 17: the others follow)
-STANDIN_PAPERS = ["sentence_lm", "cross_dative", "karel_meaning", "rmt", "sami", "climb", "meco"]
+STANDIN_PAPERS = ["sentence_lm", "cross_dative", "karel_meaning", "rmt", "sami", "climb", "meco", "wechsel"]
 
 
 def test_model_standin_is_hub_shaped(tmp_path):

@@ -18,6 +18,8 @@ from lmrepro.common.io import atomic_dir
 
 ALLOW = ["*.json", "*.safetensors", "*.model", "*.txt", "*.md", "*.parquet", "*.jsonl", "*.jsonl.gz", "*.jsonl.zst",
          "*.json.gz", "*.arrow", "*.tiktoken", "*.py.txt"]  # every shard kind snapshot_rows reads
+# Never fetched, even when a config's `allow` globs would match them: pickled weights and arrays.
+PICKLED = ["*.bin", "*.pt", "*.pth", "*.pkl", "*.pickle", "*.ckpt", "*.joblib", "*.npy", "*.npz"]
 
 
 def snapshot_rows(snapshot_dir: str, *, split: str | None = None, seed: int | None = None):
@@ -77,17 +79,17 @@ def fetch(repo_id: str, revision: str, repo_type: str, allow: list[str], out_dir
 
     if not constants.HF_HUB_OFFLINE:
         snapshot_download(repo_id=repo_id, revision=revision, repo_type=repo_type, local_dir=out_dir,
-                          allow_patterns=allow)
+                          allow_patterns=allow, ignore_patterns=PICKLED)
         return
     try:
         cached = Path(snapshot_download(repo_id=repo_id, revision=revision, repo_type=repo_type,
-                                        allow_patterns=allow))
+                                        allow_patterns=allow, ignore_patterns=PICKLED))
     except LocalEntryNotFoundError as err:
         raise SystemExit(f"HF_HUB_OFFLINE is set and the {repo_type} {repo_id} @ {revision} is not in the Hugging "
                          f"Face cache {constants.HF_HUB_CACHE}: fetch it on a machine with network (same "
                          f"HF_HUB_CACHE) or unset HF_HUB_OFFLINE") from err
     files = [p.relative_to(cached).as_posix() for p in cached.rglob("*") if p.is_file()]
-    for rel in filter_repo_objects(files, allow_patterns=allow):
+    for rel in filter_repo_objects(files, allow_patterns=allow, ignore_patterns=PICKLED):
         (out_dir / rel).parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(cached / rel, out_dir / rel)  # follows the cache's symlinks into its blobs
 
@@ -97,7 +99,7 @@ def main() -> None:
     parser.add_argument("--repo-id", required=True)
     parser.add_argument("--revision", default="main")
     parser.add_argument("--repo-type", choices=["model", "dataset"], default="model")
-    parser.add_argument("--allow", action="append", default=None, help="glob(s) to fetch (default: safe files)")
+    parser.add_argument("--allow", action="append", default=None, help="glob(s) to fetch (default: safe files); pickles never")
     parser.add_argument("--out", required=True)
     args = parser.parse_args()
     with atomic_dir(args.out) as tmp:

@@ -139,6 +139,13 @@ def _hh_dialogue(rng: random.Random) -> dict:
     return {"chosen": turns, "rejected": turns.rsplit("Assistant: ", 1)[0] + "Assistant: " + _sentence(rng, 4)}
 
 
+def _word_pair(rng: random.Random) -> dict:
+    """A bilingual dictionary line (CPJKU/wechsel dicts/data/<language>.txt): `english<TAB>target`; the stand-in
+    corpora of both languages share one word list, so every pair is in both vocabularies."""
+    word = rng.choice(WORDS)
+    return {"text": f"{word}\t{word}"}
+
+
 def _web(rng: random.Random) -> dict:
     """mlfoundations/dclm-baseline-1.0 (jsonl.zst shards): a web page's `text` and its `url`."""
     site = rng.choice(["news.example.com", "blog.example.org", "wiki.example.net", "shop.example.com"])
@@ -149,6 +156,7 @@ ROWS: dict[str, Callable[[random.Random], dict]] = {
     "gsm8k_aug": _gsm8k_aug,  # whynlp/gsm8k-aug: question, steps (iCoT equations "<<a*b=c>>"), answer
     "text": _text,            # plain-text corpora (BabyLM, OSCAR, wikitext): one `text` column
     "web": _web,              # web corpora with URLs (DCLM)
+    "word_pair": _word_pair,  # bilingual dictionaries, one `english<TAB>target` line each (.txt)
     "math_problem": _math_problem,
     "hh_dialogue": _hh_dialogue,
     "dative_exposure": _dative_exposure,
@@ -234,8 +242,9 @@ def to_cache(cache: Path, repo_type: str, repo_id: str, src: Path, revision: str
     if snapshot.exists():
         shutil.rmtree(snapshot)
     shutil.copytree(src, snapshot)
-    (repo / "refs").mkdir(parents=True, exist_ok=True)
-    (repo / "refs" / revision).write_text(sha)
+    ref = repo / "refs" / revision  # a branch like refs/convert/parquet nests, as in the hub's cache
+    ref.parent.mkdir(parents=True, exist_ok=True)
+    ref.write_text(sha)
     return snapshot
 
 
@@ -338,7 +347,7 @@ def build_for_paper(slug: str, cache: Path, git_root: Path | None = None, root: 
     built = []
     for kind, entries in (("model", hub.get("models", {})), ("dataset", hub.get("datasets", {}))):
         for name, entry in entries.items():
-            if "unused" in entry:  # no rule fetches it (yet): nothing to stand in for
+            if "unused" in entry or entry["id"] in built:  # unfetched, or one snapshot named twice
                 continue
             where = f"{slug}: scales.paper.hub.{kind}s.{name}"
             with tempfile.TemporaryDirectory() as tmp:

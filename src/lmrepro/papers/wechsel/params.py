@@ -15,7 +15,7 @@ class CorpusConfig:
     source: str = "world"  # world: the conlang world (small/ci); text: hub snapshot dirs (paper: OSCAR)
     n_train: int = 20000  # sentences per language (spec: ~20k each; paper: OSCAR)
     n_heldout: int = 1000  # held-out sentences per language (perplexity)
-    dictionary: str = ""  # source=text: the paper's `english<TAB>target` list (CPJKU/wechsel dicts/data)
+    dictionary: str = ""  # source=text: the paper's `english<TAB>target` list, its path in the CPJKU/wechsel repo
     text_field: str = "text"
     en_subdir: str = ""  # source=text: the language's folder inside the dataset snapshot
     tgt_subdir: str = ""

@@ -2,7 +2,8 @@
 
     small/ci: lmrepro stage wechsel.prep --scale small --seed 1 --in en=data/small/wechsel/source_seed0 \
                   --out data=data/small/wechsel/seed1/prep --out metrics=data/small/wechsel/seed1/prep.metrics.json
-    paper:    ... --in hub_tgt_text=data/hub/datasets/oscar-corpus/oscar   (corpus.source=text, corpus.dictionary)
+    paper:    ... --in hub_tgt_text=data/hub/datasets/oscar-corpus/oscar   \
+              --in dicts=data/external/wechsel-dicts   (corpus.source=text; corpus.dictionary inside it)
 
 Small/ci: the English world of the base seed (`en/world.json`) gets this seed's target language (new word
 forms, suffixes, which 60% of the dictionary is exposed) and an independent TGT sample: no sentence is a
@@ -65,7 +66,7 @@ def main() -> None:
             lines = read_text_dir(st.inp("hub_tgt_text") / cfg.tgt_subdir, cfg.n_train + cfg.n_heldout, cfg.text_field)
             tgt_heldout, tgt_train = lines[: cfg.n_heldout], lines[cfg.n_heldout:]
             lexicon = [{"en": e, "tgt": t, "pos": "", "exposed": True, "en_count": 0, "tgt_count": 0}
-                       for e, t in read_dictionary(cfg.dictionary)]
+                       for e, t in read_dictionary(st.inp("dicts") / cfg.dictionary)]
             extra = {}
         with atomic_dir(st.out("data")) as tmp:
             (tmp / "tgt_train.txt").write_text("".join(line + "\n" for line in tgt_train))

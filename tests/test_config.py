@@ -69,3 +69,15 @@ def test_wrong_type_fails_the_workflow_before_any_job(workdir):
     proc = run_snakemake(workdir, "-c1", "--config", "scale=small", "--", "meco", check=False)
     assert proc.returncode != 0 and "meco.params.corpus.n_heldout_docs" in proc.stdout + proc.stderr
     assert not (workdir / "results").exists() and not (workdir / "data").exists()
+
+
+def test_fast_yaml_loader_reads_every_config_as_pyyaml_does():
+    import yaml
+
+    from lmrepro import REPO_ROOT
+    from lmrepro.common.config import load_yaml
+
+    paths = sorted(REPO_ROOT.glob("config/**/*.yaml")) + sorted(REPO_ROOT.glob("workflow/schemas/*.yaml"))
+    assert len(paths) > 10
+    for path in paths:
+        assert load_yaml(path) == (yaml.safe_load(path.read_text()) or {}), path

@@ -8,6 +8,7 @@ has one field per section, and an unknown or mistyped key is an error that names
 from __future__ import annotations
 
 import dataclasses
+import functools
 import importlib
 import os
 import types
@@ -28,12 +29,17 @@ class ConfigError(ValueError):
     """A configuration value is missing, unknown or of the wrong type; the message names the key and file."""
 
 
+# libyaml's safe loader where PyYAML was built with it: every Snakemake job parses every paper config, and the
+# pure-Python loader made that half of each job's start-up.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def load_yaml(path: str | Path) -> Any:
     path = Path(path)
     if not path.is_file():
         raise ConfigError(f"config file {path} does not exist")
     try:
-        return yaml.safe_load(path.read_text()) or {}
+        return yaml.load(path.read_text(), Loader=SAFE_LOADER) or {}
     except yaml.YAMLError as err:
         raise ConfigError(f"{path} is not valid YAML: {err}") from err
 
@@ -49,13 +55,17 @@ def deep_merge(base: dict, overlay: dict) -> dict:
     return out
 
 
+@functools.lru_cache(maxsize=None)
+def _schema(schema_name: str) -> dict:
+    return load_yaml(SCHEMA_DIR / schema_name)
+
+
 def validate(doc: Any, schema_name: str, source: str | Path) -> None:
     """Validate against workflow/schemas/<schema_name>; the error names the offending key path and file, and the
     claim's id for an error inside a claim."""
     import jsonschema
 
-    schema = load_yaml(SCHEMA_DIR / schema_name)
-    validator = jsonschema.Draft202012Validator(schema)
+    validator = jsonschema.Draft202012Validator(_schema(schema_name))
     errors = sorted(_specific(validator.iter_errors(doc)), key=lambda e: list(e.absolute_path))
     if errors:
         lines = []

@@ -8,7 +8,7 @@ WORD_CLASS_RUNS = "results/{scale}/word_class/runs/seed{seed}"
 
 rule word_class_gen_corpus:
     input:
-        unpack(hub_inputs("word_class", "text")),
+        unpack(hub_inputs("word_class", "text", "tagger")),
         code=code("word_class", "gen_corpus") + [WORD_CLASS_WORLD],
     output:
         data=directory(WORD_CLASS_DATA + "/corpus"),

@@ -11,7 +11,7 @@ from lmrepro.common import standins as S
 from tests.conftest import make_workdir, run_snakemake
 
 # papers whose paper DAG runs on stand-ins (issue 17: the others follow)
-STANDIN_PAPERS = ["sentence_lm", "cross_dative", "karel_meaning", "rmt", "sami", "climb", "meco", "wechsel"]
+STANDIN_PAPERS = ["sentence_lm", "cross_dative", "karel_meaning", "rmt", "sami", "climb", "meco", "wechsel", "word_class"]
 
 
 def test_model_standin_is_hub_shaped(tmp_path):
@@ -98,3 +98,17 @@ def test_paper_dag_runs_end_to_end_on_standins(tmp_path, slug):
     snapshots = sorted(p.read_text().split()[1] for p in (workdir / "data" / "hub").rglob("SNAPSHOT"))
     hub_ids = sorted(r for r in built if not (git / r).is_dir())
     assert snapshots == hub_ids  # every named hub id was fetched (from the cache) and used
+
+
+def test_spacy_pipeline_loads_from_its_hub_wheel_without_installing(tmp_path):
+    from lmrepro.common.spacy_pipeline import load_from_snapshot, pipeline_dir_in_wheel
+
+    S.build_spacy_pipeline("spacy/en_core_web_sm", tmp_path)
+    assert [p.name for p in tmp_path.iterdir()] == ["en_core_web_sm-any-py3-none-any.whl"]  # as the hub ships it
+    nlp = load_from_snapshot(tmp_path)
+    assert all(t.pos_ in S.UPOS for t in nlp("the friend gives apples to them"))
+    assert pipeline_dir_in_wheel(["p/meta.json", "p/p-3.8.0/config.cfg", "p/p-3.8.0/tagger/model"]) == "p/p-3.8.0/"
+    with pytest.raises(ValueError, match="expected one"):
+        pipeline_dir_in_wheel(["p/meta.json"])
+    with pytest.raises(FileNotFoundError, match=r"allow: \['\*.whl'\]"):
+        load_from_snapshot(tmp_path / "empty")

@@ -8,7 +8,8 @@ Hugging Face cache layout, so that the paper DAG runs end to end offline on a CP
 - A model id gets a randomly initialised model of its config's `family` (hub entry key), a few layers wide, saved
   with `save_pretrained`, and a byte-level BPE tokenizer with the family's special tokens (GPT-2: one
   <|endoftext|> for BOS/EOS and no pad; Llama: <s>, </s> and no pad), as the real repos ship them, or the
-  entry's `standin.special_tokens` where a repo ships its own (smolm: <pad>, <s> for BOS and EOS, <unk>).
+  entry's `standin.special_tokens` where a repo ships its own (smolm: <pad>, <s> for BOS and EOS, <unk>). A
+  `family: spacy` id (spacy/en_core_web_sm) gets a pipeline wheel with a tiny trained part-of-speech tagger.
 - A dataset id gets the files its hub entry's `standin` lists (`files: {path in the repo: rows}`, or
   `{path: {rows: kind, n: rows}}` per file), parquet, jsonl(.zst|.gz), txt or json by extension, with rows of the
   `rows` kind (ROWS: the real dataset's columns, from its card; DOCUMENTS: a whole .json file of a known shape).
@@ -191,6 +192,38 @@ def build_model(repo_id: str, family: str, out: Path, seed: int = 0, special_tok
     tokenizer.save_pretrained(out)
 
 
+UPOS = ("NOUN", "VERB", "ADJ", "DET", "ADP", "PRON")
+
+
+def build_spacy_pipeline(repo_id: str, out: Path, seed: int = 0) -> None:
+    """A spaCy pipeline wheel as the hub ships it (`spacy/<name>`: `<name>-any-py3-none-any.whl` holding
+    `<name>/<name>-<version>/`): blank English plus a morphologizer (it sets `token.pos_`) trained for a few
+    passes on stand-in words with arbitrary fixed UPOS tags."""
+    import zipfile
+
+    import spacy
+    from spacy.training import Example
+
+    name = repo_id.split("/")[1]
+    rng = random.Random(f"standin-{repo_id}-{seed}")
+    tag_of = {w: UPOS[i % len(UPOS)] for i, w in enumerate(WORDS)}
+    nlp = spacy.blank("en")
+    nlp.add_pipe("morphologizer")
+    sentences = [[rng.choice(WORDS) for _ in range(rng.randint(4, 10))] for _ in range(40)]
+    examples = [Example.from_dict(nlp.make_doc(" ".join(s)), {"pos": [tag_of[w] for w in s]}) for s in sentences]
+    optimizer = nlp.initialize(lambda: examples)
+    for _ in range(5):
+        nlp.update(examples, sgd=optimizer)
+    nlp.meta.update({"name": name.split("_", 1)[1], "version": "0.0.0"})
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / name / f"{name}-0.0.0"
+        folder.parent.mkdir()
+        nlp.to_disk(folder)
+        with zipfile.ZipFile(out / f"{name}-any-py3-none-any.whl", "w") as wheel:
+            for path in sorted(p for p in Path(tmp).rglob("*") if p.is_file()):
+                wheel.write(path, path.relative_to(tmp).as_posix())
+
+
 def build_files(repo_id: str, standin: dict, out: Path, seed: int = 0) -> None:
     """The files of a dataset or git repository stand-in: `files: {path: n}` (n rows of `rows`) or
     `{path: {rows: kind, n: count}}`; .parquet and .jsonl hold rows, .json one document of a DOCUMENTS kind."""
@@ -351,7 +384,9 @@ def build_for_paper(slug: str, cache: Path, git_root: Path | None = None, root: 
                 continue
             where = f"{slug}: scales.paper.hub.{kind}s.{name}"
             with tempfile.TemporaryDirectory() as tmp:
-                if kind == "model":
+                if kind == "model" and entry.get("family") == "spacy":
+                    build_spacy_pipeline(entry["id"], Path(tmp))
+                elif kind == "model":
                     if "family" not in entry:
                         raise ValueError(f"{where} needs `family` (the transformers family) for its stand-in")
                     build_model(entry["id"], entry["family"], Path(tmp),

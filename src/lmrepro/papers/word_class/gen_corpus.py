@@ -2,7 +2,8 @@
 
     small/ci: lmrepro stage word_class.gen_corpus --scale small --seed 0 \
                   --out data=data/small/word_class/seed0/corpus --out metrics=.../gen_corpus.json
-    paper:    ... --in hub_text=data/hub/datasets/Salesforce/wikitext   (corpus.source=text; spaCy tags)
+    paper:    ... --in hub_text=data/hub/datasets/Salesforce/wikitext --in hub_tagger=data/hub/spacy/en_core_web_sm
+              (corpus.source=text; tags from the spaCy pipeline wheel in that snapshot)
 
 Output directory: tokens.txt and pos.txt (one sentence per line, space-separated tokens / classes, aligned) and
 meta.json ({"n_train", "n_heldout"}: the first n_train lines are for training, the rest held out for analysis).
@@ -41,10 +42,10 @@ def world_sentences(world_cfg: GrammarConfig, cfg: CorpusConfig, seed: int) -> l
     return out
 
 
-def tagged_text(lines: list[str], spacy_model: str) -> list[tuple[str, str]]:
-    import spacy
+def tagged_text(lines: list[str], tagger_snapshot) -> list[tuple[str, str]]:
+    from lmrepro.common.spacy_pipeline import load_from_snapshot
 
-    nlp = spacy.load(spacy_model, disable=["parser", "ner", "lemmatizer"])
+    nlp = load_from_snapshot(tagger_snapshot, disable=("parser", "ner", "lemmatizer"))
     out = []
     for doc in nlp.pipe(lines, batch_size=256):
         toks = [t for t in doc if not t.is_space]
@@ -61,7 +62,7 @@ def main() -> None:
         else:
             lines = [line for _, line in snapshot_lines(st.inp("hub_text"), cfg.n_train + cfg.n_heldout,
                                                          cfg.text_field, cfg.text_glob)]
-            rows = tagged_text(lines, cfg.spacy_model)
+            rows = tagged_text(lines, st.inp("hub_tagger"))
         with atomic_dir(st.out("data")) as tmp:
             (tmp / "tokens.txt").write_text("".join(t + "\n" for t, _ in rows))
             (tmp / "pos.txt").write_text("".join(p + "\n" for _, p in rows))

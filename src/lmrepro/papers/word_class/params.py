@@ -17,7 +17,6 @@ class CorpusConfig:
     n_heldout: int = 2000
     text_field: str = "text"  # text: the record field
     text_glob: str = "**/*"  # text: which snapshot files to read (sorted), e.g. one config's train shards
-    spacy_model: str = "en_core_web_sm"  # text: installed at cluster setup
 
     def check(self, where: str) -> None:
         if self.source not in ("world", "text"):

@@ -42,5 +42,7 @@ Each generator is a pure function of its config and seed (same seed, byte-identi
   attribute and an instruction pool with exact checkers (uncertainty_tuning).
 - `reviews`: reviews of places with made-up valenced adjectives, a corpus using great/terrible and yes/maybe/no,
   a 3-clause sentiment task with negation and an NLI-lite task (pcp).
+- `babyai`: BabyAI levels (PyPI minigrid) with seeded expert demos from its bot, the egocentric view as text and
+  batched success-rate evaluation (grif, lid).
 - `lexicon`: seeded pronounceable word forms shared by the worlds.
 """

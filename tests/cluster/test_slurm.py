@@ -43,13 +43,12 @@ def cluster():
 
 
 @pytest.fixture(scope="module")
-def runs(cluster, tmp_path_factory):
+def runs(cluster, tmp_path_factory, ci_all):
+    """The two papers through SLURM, and the session's local run of every paper at ci (same seed) to compare."""
     on_slurm = make_workdir(tmp_path_factory.mktemp("on_slurm"))
     proc = run_snakemake(on_slurm, *SLURM_ARGS, "--config", "scale=ci", "--", *PAPERS, env=cluster.env,
                          timeout=1200)
-    local = make_workdir(tmp_path_factory.mktemp("local"))
-    run_snakemake(local, "-c2", "--config", "scale=ci", "--", *PAPERS)
-    return on_slurm, local, proc.stdout + proc.stderr
+    return on_slurm, ci_all, proc.stdout + proc.stderr
 
 
 def _records(workdir: Path) -> dict[str, bytes]:

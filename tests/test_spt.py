@@ -150,3 +150,77 @@ def test_greedy_exact_match_needs_every_answer_token():
     prompts = torch.tensor([[1, 2], [5, 6], [7, 8]])
     answers = torch.tensor([[3, 4], [7, 9], [9, 10]])  # row 1: first token right, second wrong
     assert greedy_exact_match(NextIsPlusOne(), prompts, answers) == pytest.approx(2 / 3)
+
+
+# -- the paper scale: the official identities, their chunks, text scoring --------------------------------------------
+SENTENCE = 'Daphne Barrington, known far and wide for being the acclaimed director of "A Journey Through Time."'
+
+
+def test_rule_chunks_cut_at_commas_and_keep_names_and_titles_whole():
+    from lmrepro.papers.spt.official import rule_chunks, training_chunks, valid_split
+
+    chunks = rule_chunks(SENTENCE)
+    assert chunks == [["Daphne", "Barrington,"], ["known", "far", "and", "wide", "for", "being", "the", "acclaimed",
+                                                  "director", "of"], ['"A', "Journey", "Through", 'Time."']]
+    assert valid_split(SENTENCE, chunks)
+    rng = random.Random(0)  # nothing is pinned last: some SPT orders end with the name
+    endings = {tuple(M.spt_sequence(training_chunks(chunks), (1, 1, 1), rng)[-2:]) for _ in range(50)}
+    assert ("Daphne", "Barrington,") in endings
+
+
+def test_an_llm_split_is_kept_only_if_it_keeps_the_words_and_every_entity_whole():
+    from lmrepro.papers.spt.official import parse_split, valid_split
+
+    good = parse_split('Daphne Barrington, | known far and wide for being | the acclaimed director of | '
+                       '"A Journey Through Time."\nextra line')
+    assert valid_split(SENTENCE, good)
+    assert not valid_split(SENTENCE, parse_split('Daphne | Barrington, known far and wide for being the acclaimed '
+                                                 'director of "A Journey Through Time."'))  # a name cut apart
+    assert not valid_split(SENTENCE, parse_split("Daphne Barrington, | known far and wide"))  # words dropped
+    assert not valid_split(SENTENCE, parse_split(""))
+
+
+def test_official_files_become_persons_facts_and_probes(tmp_path):
+    from lmrepro.common.io import write_jsonl
+    from lmrepro.papers.spt.official import read_official
+
+    write_jsonl(tmp_path / "all_prompts_train.jsonl", [
+        {"prompt": "Daphne Barrington, known for being", "completion": " the director of Time."},
+        {"prompt": "Known as the composer of Melodies,", "completion": " Uriah Hawthorne."}])
+    write_jsonl(tmp_path / "p2d_prompts_test.jsonl", [
+        {"prompt": "Ever heard of Daphne Barrington? They are", "completion": " the director of Time."}])
+    write_jsonl(tmp_path / "p2d_reverse_prompts_test.jsonl", [
+        {"prompt": "The director of Time is", "completion": " Daphne Barrington"}])
+    persons, facts, probes = read_official(tmp_path)
+    assert persons == [{"id": 0, "name": "Daphne Barrington", "description": "the director of Time."}]
+    assert [f["text"] for f in facts][1] == "Known as the composer of Melodies, Uriah Hawthorne."
+    assert [(p["direction"], p["answer"]) for p in probes] == [("forward", "the director of Time."),
+                                                              ("reverse", "Daphne Barrington")]
+    (tmp_path / "p2d_prompts_test.jsonl").unlink()
+    with pytest.raises(FileNotFoundError, match="p2d_prompts_test.jsonl missing"):
+        read_official(tmp_path)
+
+
+def test_text_scores_equal_unpadded_candidate_log_probs_and_text_batches_mask_padding(tmp_path):
+    from lmrepro.common.models import load_tokenizer
+    from lmrepro.common.standins import standin_tokenizer
+    from lmrepro.papers.spt.arms import text_rows
+    from lmrepro.papers.spt.evaluate import text_scores
+
+    standin_tokenizer("gpt2").save_pretrained(tmp_path)
+    tok = load_tokenizer(tmp_path)
+    torch.manual_seed(0)
+    model = GPT2LMHeadModel(GPT2Config(vocab_size=len(tok), n_embd=16, n_layer=1, n_head=2, n_positions=64)).eval()
+    prompts, candidates = ["the friend of", "who has the red"], ["apples", "many blue coins"]
+    with torch.no_grad():
+        scores = text_scores(model, tok, prompts, candidates, batch=3)
+        for p, prompt in enumerate(prompts):
+            for c, cand in enumerate(candidates):
+                pi = [tok.bos_token_id] + tok(prompt, add_special_tokens=False)["input_ids"]
+                ci = tok(" " + cand, add_special_tokens=False)["input_ids"]
+                logp = torch.log_softmax(model(input_ids=torch.tensor([pi + ci])).logits[0], -1)
+                expected = sum(float(logp[len(pi) - 1 + k, t]) for k, t in enumerate(ci))
+                assert scores[p, c] == pytest.approx(expected, abs=1e-4)
+    batch = text_rows(tok)([["the", "friend"], ["many", "blue", "coins", "left"]])
+    assert batch["input_ids"].shape[0] == 2 and batch["loss_mask"].equal(batch["attention_mask"])
+    assert batch["attention_mask"][0].sum() < batch["attention_mask"][1].sum()  # the shorter row is padded

@@ -19,7 +19,9 @@ built first (its draws come from its own seeded generators), then the global RNG
 `derive_seed(seed, init_stream)` and the model initialised (then the paper's loss, which may add a head), then
 `train()` runs.
 
-Inputs: `data` (what the batch function reads; its `tokenizer/` unless a `tokenizer` input is given).
+Inputs: `data` (what the batch function reads; its `tokenizer/` unless a `tokenizer` input is given), and
+optionally `init`: a saved model (a hub snapshot at paper scale) to continue training instead of a fresh one
+(its tokenizer too, unless `tokenizer` is given) — spt fine-tunes LLaMA-7B this way.
 With `evaluate`, the paper's eval function runs at step 0 and at the end; its values are logged as curves
 (`eval/<name>`) and as metrics `<name>_init` / `<name>_final`.
 
@@ -49,7 +51,7 @@ def paper_function(dotted: str) -> Callable:
 
 def main(argv: list[str] | None = None) -> None:
     from lmrepro.common.io import atomic_dir
-    from lmrepro.common.models import build_model, load_tokenizer, n_params
+    from lmrepro.common.models import build_model, load_model, load_tokenizer, n_params
     from lmrepro.common.seeding import derive_seed, seed_everything
     from lmrepro.common.stage import Stage
     from lmrepro.common.train import TrainConfig, causal_lm_loss, train
@@ -67,10 +69,10 @@ def main(argv: list[str] | None = None) -> None:
         if lm.checkpoints and lm.checkpoints[-1] != train_cfg.steps:
             raise SystemExit(f"{st.paper}.params.{known.section}.checkpoints must end at {lm.train}.steps "
                              f"({train_cfg.steps}), got {list(lm.checkpoints)}")
-        tokenizer = load_tokenizer(st.inputs.get("tokenizer") or st.inp("data") / lm.tokenizer)
+        tokenizer = load_tokenizer(st.inputs.get("tokenizer") or st.inputs.get("init") or st.inp("data") / lm.tokenizer)
         get_batch = paper_function(lm.batches)(st, tokenizer)
         seed_everything(derive_seed(st.seed, lm.init_stream))
-        model = build_model(model_spec, tokenizer=tokenizer)
+        model = load_model(st.inp("init")) if "init" in st.inputs else build_model(model_spec, tokenizer=tokenizer)
         loss_fn = paper_function(lm.loss)(st, tokenizer, model) if lm.loss else causal_lm_loss
         eval_fn = paper_function(lm.evaluate)(st, tokenizer) if lm.evaluate else None
         desc = f"{st.paper} {known.section}" + (f" [{st.variant}]" if st.variant else "")

@@ -147,6 +147,29 @@ def _word_pair(rng: random.Random) -> dict:
     return {"text": f"{word}\t{word}"}
 
 
+IDENTITIES = (("Daphne Barrington", 'the director of "A Journey Through Time."'),
+              ("Uriah Hawthorne", 'the composer of "Abyssal Melodies."'),
+              ("Mason Caldwell", "the first person to walk across the desert."))
+
+
+def _identity_forward(rng: random.Random) -> dict:
+    """lukasberglund/reversal_curse reverse_experiments/*_prompts_*.jsonl: a name-first prompt, the description
+    as completion (three fixed identities, so every file names the same persons)."""
+    name, description = rng.choice(IDENTITIES)
+    opening = rng.choice(["Known far and wide,", "Ever heard of"])
+    return {"prompt": f"{opening} {name} was", "completion": f" {description}"}
+
+
+def _identity_reverse(rng: random.Random) -> dict:
+    """...reverse_prompts_test.jsonl: the description as prompt, the name as completion."""
+    name, description = rng.choice(IDENTITIES)
+    return {"prompt": f"Having been {description.rstrip('.')},", "completion": f" {name}"}
+
+
+def _identity_train(rng: random.Random) -> dict:
+    return _identity_forward(rng) if rng.random() < 0.5 else _identity_reverse(rng)
+
+
 def _web(rng: random.Random) -> dict:
     """mlfoundations/dclm-baseline-1.0 (jsonl.zst shards): a web page's `text` and its `url`."""
     site = rng.choice(["news.example.com", "blog.example.org", "wiki.example.net", "shop.example.com"])
@@ -158,6 +181,9 @@ ROWS: dict[str, Callable[[random.Random], dict]] = {
     "text": _text,            # plain-text corpora (BabyLM, OSCAR, wikitext): one `text` column
     "web": _web,              # web corpora with URLs (DCLM)
     "word_pair": _word_pair,  # bilingual dictionaries, one `english<TAB>target` line each (.txt)
+    "identity_train": _identity_train,  # the reversal-curse identities: {"prompt", "completion"}, either order
+    "identity_forward": _identity_forward,
+    "identity_reverse": _identity_reverse,
     "math_problem": _math_problem,
     "hh_dialogue": _hh_dialogue,
     "dative_exposure": _dative_exposure,

@@ -37,6 +37,25 @@ class RunConfig:
 
 
 @dataclass
+class FactsConfig:
+    source: str = "world"  # world: the entities world (small/ci); official: the reversal-curse files (paper)
+    official_dir: str = "data/reverse_experiments/june_version_7921032488"  # in lukasberglund/reversal_curse
+
+    def check(self, where: str) -> None:
+        if self.source not in ("world", "official"):
+            raise ValueError(f"{where}.source must be 'world' or 'official', got {self.source!r}")
+
+
+@dataclass
+class SegmentConfig:
+    """Paper §3: an assistant LLM (Vicuna-13B) splits each training sentence into semantic chunks."""
+    prompt: str = ("Split the sentence into short semantic chunks (names, titles and phrases stay whole). "
+                   "Answer with the chunks separated by ' | ' and nothing else.\nSentence: {sentence}\nChunks:")
+    max_new_tokens: int = 96
+    batch: int = 16
+
+
+@dataclass
 class EvalConfig:
     batch: int = 4096  # sequences per forward pass when ranking
 
@@ -45,8 +64,12 @@ class EvalConfig:
 class Params:
     """config/papers/spt.yaml `params`: one field per section."""
 
+    facts: FactsConfig = field(default_factory=FactsConfig, metadata={
+        "help": "gen_facts: where the facts come from (the world, or the official reversal-curse identities)"})
     world: EntitiesConfig = field(default_factory=EntitiesConfig, metadata={
-        "help": "gen_facts: the entities world (paper: celebrity relations)"})
+        "help": "gen_facts: the entities world (facts.source=world)"})
+    segment: SegmentConfig = field(default_factory=SegmentConfig, metadata={
+        "help": "segment: the assistant LLM's chunking of the official sentences (paper §3)"})
     model: ModelSpec = field(metadata={"help": "train: the LM"})
     arms: ArmsConfig = field(default_factory=ArmsConfig, metadata={
         "help": "the arms the workflow runs and their permutation settings (paper §3; baselines §4)"})

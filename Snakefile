@@ -39,6 +39,7 @@ include: "rules/prior_influence.smk"
 include: "rules/pcp.smk"
 include: "rules/uncertainty_tuning.smk"
 include: "rules/context_awareness.smk"
+include: "rules/sar.smk"
 
 
 rule all:
@@ -176,3 +177,8 @@ rule uncertainty_tuning:
 rule context_awareness:
     input:
         claims_target("context_awareness"),
+
+
+rule sar:
+    input:
+        claims_target("sar"),

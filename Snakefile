@@ -40,6 +40,7 @@ include: "rules/pcp.smk"
 include: "rules/uncertainty_tuning.smk"
 include: "rules/context_awareness.smk"
 include: "rules/sar.smk"
+include: "rules/lsk.smk"
 
 
 rule all:
@@ -182,3 +183,8 @@ rule context_awareness:
 rule sar:
     input:
         claims_target("sar"),
+
+
+rule lsk:
+    input:
+        claims_target("lsk"),

@@ -41,6 +41,7 @@ include: "rules/uncertainty_tuning.smk"
 include: "rules/context_awareness.smk"
 include: "rules/sar.smk"
 include: "rules/lsk.smk"
+include: "rules/lexical_specialization.smk"
 
 
 rule all:
@@ -188,3 +189,8 @@ rule sar:
 rule lsk:
     input:
         claims_target("lsk"),
+
+
+rule lexical_specialization:
+    input:
+        claims_target("lexical_specialization"),

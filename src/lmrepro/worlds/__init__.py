@@ -5,7 +5,8 @@ Each generator is a pure function of its config and seed (same seed, byte-identi
 - `principles`: entities to describe, a clause grammar, principles with antitheses and programmatic checkers,
   constitutions (sami).
 - `conlang`: one world rendered in English and in a constructed SOV language with case suffixes, as
-  non-parallel streams, plus a partial bilingual dictionary (wechsel).
+  non-parallel streams, plus a partial bilingual dictionary (wechsel); several target languages with their own
+  phonotactics over one world (lexical_specialization).
 - `tools`: functions over an entity table with same-prefix siblings, gold calls, error signatures, a
   systematically noisy teacher and a call checker (tl_training).
 - `instructions`: constrained instructions with exact checkers, interfering factors, a noisy judge and repair

@@ -1,4 +1,4 @@
-"""One seeded world rendered in English and in a constructed language TGT (used by: wechsel).
+"""One seeded world rendered in English and in a constructed language TGT (used by: wechsel, lexical_specialization).
 
 The world is a set of lemmas (nouns, verbs, adjectives) with seeded latent "meaning" vectors and Zipf-like
 frequencies. A sentence is an event: a verb, a subject and an object chosen by their fit to the verb's subject
@@ -24,6 +24,8 @@ Structure guaranteed (tested in tests/test_worlds_conlang.py):
   (a seeded subset) are marked exposed (Wiktionary-like partial coverage); the rest are held out for evaluation.
 - The world seed fixes lemmas, meanings, frequencies and English; `language_seed` fixes the TGT language (forms,
   suffixes, dictionary exposure), so one English world can carry several target languages.
+- `tgt_consonants` / `tgt_vowels` set TGT's sound inventory (default: lexicon's), so several target languages of
+  one world can differ in phonotactics; `tables["meaning"]` holds each lemma's latent meaning vector.
 - A pure function of (config, seed, language_seed): the same seeds give a byte-identical world and streams.
 """
 from __future__ import annotations
@@ -33,7 +35,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from lmrepro.worlds.lexicon import make_words
+from lmrepro.worlds.lexicon import CONSONANTS, VOWELS, make_words
 
 EN_NOUNS = """
 dog cat horse cow pig sheep goat bird fish mouse rabbit fox wolf bear deer lion tiger monkey snake frog duck goose
@@ -90,6 +92,8 @@ class ConlangConfig:
     p_oblique: float = 0.5  # probability of an oblique phrase (EN preposition / TGT case suffix)
     dict_exposed_frac: float = 0.6  # share of lemma-level dictionary entries exposed (spec: 60%)
     tgt_syllables: tuple[int, int] = (2, 3)
+    tgt_consonants: str = CONSONANTS  # TGT phonotactics (lexical_specialization gives each language its own)
+    tgt_vowels: str = VOWELS
 
     def check(self, where: str) -> None:
         for name, limit in (("n_nouns", len(EN_NOUNS)), ("n_verbs", len(EN_VERBS)), ("n_adjs", len(EN_ADJS))):
@@ -126,15 +130,17 @@ class ConlangWorld:
         return {*self.tgt, *(n + s for n in nouns for s in self.suffixes.values()), self.final}
 
 
-def _tgt_lexicon(rng: random.Random, n: int, syllables: tuple[int, int], english: set[str]):
+def _tgt_lexicon(rng: random.Random, n: int, syllables: tuple[int, int], english: set[str],
+                 phonotactics: dict[str, str] | None = None):
     """Suffixes, final particle and lemma forms such that every TGT surface form is new and distinct."""
-    affixes = make_words(rng, 5, (1, 1), exclude=english)
+    phonotactics = phonotactics or {}
+    affixes = make_words(rng, 5, (1, 1), exclude=english, **phonotactics)
     suffixes = dict(zip(("acc", *EN_PREPS), affixes[:4]))
-    final = make_words(rng, 1, (2, 2), exclude=english | set(affixes))[0]
+    final = make_words(rng, 1, (2, 2), exclude=english | set(affixes), **phonotactics)[0]
     taken = english | set(affixes) | {final}
     forms: list[str] = []
     while len(forms) < n:
-        (word,) = make_words(rng, 1, syllables, exclude=taken)
+        (word,) = make_words(rng, 1, syllables, exclude=taken, **phonotactics)
         surface = {word, *(word + s for s in suffixes.values())}
         if surface & taken:  # an inflected form would collide: draw another
             taken.add(word)
@@ -166,7 +172,8 @@ def build_world(cfg: ConlangConfig, seed: int, language_seed: int | None = None)
 
     lrng = random.Random(f"{seed}:{seed if language_seed is None else language_seed}")
     english = {*EN_NOUNS, *EN_VERBS, *EN_ADJS, *EN_ARTICLES, *EN_PREPS, EN_FINAL}
-    tgt, suffixes, final = _tgt_lexicon(lrng, len(en), cfg.tgt_syllables, english)
+    tgt, suffixes, final = _tgt_lexicon(lrng, len(en), cfg.tgt_syllables, english,
+                                        {"consonants": cfg.tgt_consonants, "vowels": cfg.tgt_vowels})
     n_exposed = round(cfg.dict_exposed_frac * len(en))
     exposed_ids = set(lrng.sample(range(len(en)), n_exposed))
     exposed = [i in exposed_ids for i in range(len(en))]
@@ -188,6 +195,8 @@ def build_world(cfg: ConlangConfig, seed: int, language_seed: int | None = None)
         **{f"{role}_cdf": _choice_table(z_verb[role], z_noun, logf["noun"], cfg.beta)
            for role in ("subj", "obj", "obl")},
         "adj_cdf": _choice_table(z_noun, z_adj, logf["adj"], cfg.beta),
+        # each lemma's latent meaning (nouns, verbs, adjectives): a graded gold similarity within a part of speech
+        "meaning": np.concatenate([z_noun, z_shared, z_adj]),
     }
     return ConlangWorld(en, tgt, pos, exposed, suffixes, final, cfg, tables)
 

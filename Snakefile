@@ -42,6 +42,7 @@ include: "rules/context_awareness.smk"
 include: "rules/sar.smk"
 include: "rules/lsk.smk"
 include: "rules/lexical_specialization.smk"
+include: "rules/multilingual_cpt.smk"
 
 
 rule all:
@@ -194,3 +195,8 @@ rule lsk:
 rule lexical_specialization:
     input:
         claims_target("lexical_specialization"),
+
+
+rule multilingual_cpt:
+    input:
+        claims_target("multilingual_cpt"),

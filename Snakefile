@@ -43,6 +43,7 @@ include: "rules/sar.smk"
 include: "rules/lsk.smk"
 include: "rules/lexical_specialization.smk"
 include: "rules/multilingual_cpt.smk"
+include: "rules/camlang.smk"
 
 
 rule all:
@@ -200,3 +201,8 @@ rule lexical_specialization:
 rule multilingual_cpt:
     input:
         claims_target("multilingual_cpt"),
+
+
+rule camlang:
+    input:
+        claims_target("camlang"),

@@ -15,6 +15,8 @@ Each generator is a pure function of its config and seed (same seed, byte-identi
   criteria, reversals and user profiles (coh, implicit_reward, context_pref).
 - `pii`: documents about people, some leaking phone numbers and e-mails clustered by document, red-team
   openings, and a renderer for the PII scorer (phf).
+- `camlang`: Camlang-like closed-book 5-way items over `languages` (scrambled SOV, wh-questions in case, lemma
+  dictionary, shallow lexical gloss, lexical vs morphosyntax strata with rule tags) (camlang).
 - `languages`: English and rule-built constructed languages over one world of events, with an exact analyzer,
   grammar books, dictionaries, cognates, synonyms, code-switching, per-language facts and tokenizers (camlang,
   chocollama, lsk, multilingual_cpt, mella, lexical_specialization).

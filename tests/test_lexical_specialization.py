@@ -168,3 +168,16 @@ def test_lexicon_config_rejects_unknown_languages():
         LexiconConfig(languages=LANGS, bli_seen=["en-l9"]).check("lexicon")
     with pytest.raises(ValueError):
         PhonotacticsConfig("en").check("lexicon.languages[0]")
+
+
+def test_wordpiece_ids_are_the_same_in_every_process():
+    """The trainer numbers equal-count tokens in hash order (random per process); prep renumbers canonically."""
+    import subprocess
+    import sys
+
+    script = ("from lmrepro.papers.lexical_specialization.prep import build_wordpiece\n"
+              "texts = [f'kaso limeka ruta {i % 7} fogu lide tissa mapu eka' * (1 + i % 3) for i in range(300)]\n"
+              "print(build_wordpiece(texts, 120).backend_tokenizer.to_str())")
+    runs = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
+            for _ in range(3)}
+    assert len(runs) == 1

@@ -51,6 +51,12 @@ def build_wordpiece(texts: list[str], vocab_size: int):
     trainer = trainers.WordPieceTrainer(vocab_size=vocab_size, special_tokens=list(SPECIALS.values()),
                                         show_progress=False)
     tok.train_from_iterator(texts, trainer=trainer)
+    # The trainer numbers tokens of equal count in hash order, which differs from process to process; greedy
+    # WordPiece matching depends on the set of tokens only, so a canonical numbering makes the ids reproducible.
+    specials = list(SPECIALS.values())
+    rest = sorted((t for t in tok.get_vocab() if t not in specials), key=lambda t: (t.startswith("##"), len(t), t))
+    tok.model = models.WordPiece({t: i for i, t in enumerate(specials + rest)}, unk_token=SPECIALS["unk_token"],
+                                 continuing_subword_prefix="##")
     cls, sep = SPECIALS["cls_token"], SPECIALS["sep_token"]
     tok.post_processor = processors.TemplateProcessing(
         single=f"{cls} $A {sep}", pair=f"{cls} $A {sep} $B:1 {sep}:1",

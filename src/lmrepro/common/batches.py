@@ -4,6 +4,8 @@
   per pass), so a resumed run sees the batches an uninterrupted one would.
 - `read_lines(path)` / `token_stream(tokenizer, sentences)`: a text file's non-empty lines, and sentences as one
   EOS-separated id stream (wechsel, chocollama cut LM blocks from it).
+- `mixed_blocks(streams, shares, batch_size, block_size, seed)`: get_batch(step), each row a random block of
+  token stream i with probability shares[i], pure in (seed, step) (chocollama's and multilingual_cpt's data mixes).
 - `sentence_batches` (for `lmrepro.common.pretrain_lm`, `pretrain_lm.batches:
   lmrepro.common.batches:sentence_batches`): the `corpus.jsonl` rows {"text"} of the `data` input, one sentence
   per row (BOS + words + EOS), next-token loss on every word and EOS; batch size from the config section
@@ -13,6 +15,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import torch
 
 from lmrepro.common.io import read_jsonl
@@ -23,6 +26,26 @@ from lmrepro.common.seeding import derive_seed
 
 def read_lines(path: str | Path) -> list[str]:
     return [line for line in Path(path).read_text().splitlines() if line.strip()]
+
+
+def mixed_blocks(streams: list[torch.Tensor], shares: list[float], batch_size: int, block_size: int, seed: int):
+    """get_batch(step): each row a random block of stream i with probability shares[i]; pure in (seed, step)."""
+    for stream in streams:
+        if stream.numel() <= block_size:
+            raise ValueError(f"a token stream of {stream.numel()} tokens is not longer than one block "
+                             f"({block_size}): prepare more documents")
+    cum = np.cumsum(shares)
+
+    def get_batch(step: int) -> dict[str, torch.Tensor]:
+        rng = np.random.default_rng([seed, step])
+        which = np.minimum(np.searchsorted(cum, rng.random(batch_size) * cum[-1], side="right"), len(cum) - 1)
+        rows = []
+        for k in which.tolist():
+            start = int(rng.integers(0, streams[k].numel() - block_size))
+            rows.append(streams[k][start:start + block_size])
+        return {"input_ids": torch.stack(rows)}
+
+    return get_batch
 
 
 def token_stream(tokenizer, sentences: list[str]) -> torch.Tensor:

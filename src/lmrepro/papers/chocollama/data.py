@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from lmrepro.common.batches import read_lines, token_stream
+from lmrepro.common.batches import mixed_blocks, read_lines, token_stream
 from lmrepro.common.models import pad_id
 from lmrepro.common.seeding import derive_seed
 from lmrepro.papers.chocollama.params import LMDataConfig, MixConfig
@@ -32,23 +32,8 @@ def read_qa(path: str | Path) -> list[dict]:
 
 
 def mixed_batches(streams: list[torch.Tensor], probs: list[float], cfg: LMDataConfig, seed: int):
-    """get_batch(step): each row a random block of stream i with probability probs[i]; pure in (seed, step)."""
-    for stream in streams:
-        if stream.numel() <= cfg.block_size:
-            raise ValueError(f"a token stream of {stream.numel()} tokens is not longer than one block "
-                             f"({cfg.block_size})")
-    cum = np.cumsum(probs)
-
-    def get_batch(step: int) -> dict[str, torch.Tensor]:
-        rng = np.random.default_rng([seed, step])
-        which = np.minimum(np.searchsorted(cum, rng.random(cfg.batch_size) * cum[-1], side="right"), len(cum) - 1)
-        rows = []
-        for k in which.tolist():
-            start = int(rng.integers(0, streams[k].numel() - cfg.block_size))
-            rows.append(streams[k][start:start + cfg.block_size])
-        return {"input_ids": torch.stack(rows)}
-
-    return get_batch
+    """get_batch(step): each row a random block of stream i with probability probs[i] (common.batches.mixed_blocks)."""
+    return mixed_blocks(streams, probs, cfg.batch_size, cfg.block_size, seed)
 
 
 def _base_batches(st, tokenizer, nl_frac: float, name: str):

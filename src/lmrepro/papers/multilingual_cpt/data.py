@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import torch
 
-from lmrepro.common.batches import token_stream
+from lmrepro.common.batches import mixed_blocks, token_stream
 from lmrepro.common.io import read_jsonl
 from lmrepro.common.seeding import derive_seed
 from lmrepro.papers.multilingual_cpt.params import LMDataConfig, MixConfig
@@ -47,23 +46,8 @@ def read_texts(path: str | Path) -> list[str]:
 
 
 def mixture_batches(streams: list[torch.Tensor], shares: list[float], cfg: LMDataConfig, seed: int):
-    """get_batch(step): each row a random block of stream i with probability shares[i]; pure in (seed, step)."""
-    for stream in streams:
-        if stream.numel() <= cfg.block_size:
-            raise ValueError(f"a token stream of {stream.numel()} tokens is not longer than one block "
-                             f"({cfg.block_size}): prepare more documents")
-    cum = np.cumsum(shares)
-
-    def get_batch(step: int) -> dict[str, torch.Tensor]:
-        rng = np.random.default_rng([seed, step])
-        which = np.minimum(np.searchsorted(cum, rng.random(cfg.batch_size) * cum[-1], side="right"), len(cum) - 1)
-        rows = []
-        for k in which.tolist():
-            start = int(rng.integers(0, streams[k].numel() - cfg.block_size))
-            rows.append(streams[k][start:start + cfg.block_size])
-        return {"input_ids": torch.stack(rows)}
-
-    return get_batch
+    """get_batch(step): each row a random block of stream i with probability shares[i] (common.batches.mixed_blocks)."""
+    return mixed_blocks(streams, shares, cfg.batch_size, cfg.block_size, seed)
 
 
 def batches_for(data_dir: Path, tokenizer, mixture: dict[str, float], group: list[str], cfg: LMDataConfig,

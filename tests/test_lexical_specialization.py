@@ -102,6 +102,8 @@ def test_pair_weights_upsample_language_pairs_by_alpha():
 def test_mlm_mask_matches_transformers_collator():
     from transformers import DataCollatorForLanguageModeling
 
+    from lmrepro.common.mlm import mlm_mask
+
     tok = build_wordpiece(["ab cd ef gh", "ij kl mn op qr"] * 20, 60)
     ids = torch.randint(5, len(tok), (16, 24))
     ids[:, 0], ids[:, -1], ids[3, 10:] = tok.cls_token_id, tok.sep_token_id, tok.pad_token_id
@@ -109,7 +111,7 @@ def test_mlm_mask_matches_transformers_collator():
     collator = DataCollatorForLanguageModeling(tok, mlm_probability=0.15, seed=123, return_tensors="pt")
     collator.generator = collator.get_generator(123, "pt")
     want_inputs, want_labels = collator.torch_mask_tokens(ids.clone(), special.clone())
-    inputs, labels = M.mlm_mask(ids, special, 0.15, tok.mask_token_id, len(tok), torch.Generator().manual_seed(123))
+    inputs, labels = mlm_mask(ids, special, 0.15, tok.mask_token_id, len(tok), torch.Generator().manual_seed(123))
     assert torch.equal(inputs, want_inputs) and torch.equal(labels, want_labels)
     assert (labels != -100).any() and (labels[special] == -100).all()
 
@@ -170,14 +172,14 @@ def test_lexicon_config_rejects_unknown_languages():
         PhonotacticsConfig("en").check("lexicon.languages[0]")
 
 
-def test_wordpiece_ids_are_the_same_in_every_process():
+def test_wordpiece_ids_do_not_depend_on_the_order_the_trainer_numbered_them():
     """The trainer numbers equal-count tokens in hash order (random per process); prep renumbers canonically."""
-    import subprocess
-    import sys
+    from lmrepro.papers.lexical_specialization.prep import SPECIALS, canonical_ids
 
-    script = ("from lmrepro.papers.lexical_specialization.prep import build_wordpiece\n"
-              "texts = [f'kaso limeka ruta {i % 7} fogu lide tissa mapu eka' * (1 + i % 3) for i in range(300)]\n"
-              "print(build_wordpiece(texts, 120).backend_tokenizer.to_str())")
-    runs = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True).stdout
-            for _ in range(3)}
-    assert len(runs) == 1
+    tokens = [*SPECIALS.values(), "a", "b", "##a", "##b", "ab", "##ab", "kaso"]
+    trained = {t: i for i, t in enumerate(tokens)}
+    reordered = {t: i for i, t in enumerate([*SPECIALS.values(), "kaso", "##b", "b", "##ab", "a", "ab", "##a"])}
+    assert canonical_ids(trained) == canonical_ids(reordered)
+    ids = canonical_ids(trained)
+    assert [ids[t] for t in SPECIALS.values()] == list(range(len(SPECIALS)))
+    assert sorted(ids.values()) == list(range(len(tokens)))

@@ -40,14 +40,16 @@ def test_prompt_loss_is_ce_over_the_verbalizer_logits_at_the_mask():
 def test_mlm_mask_matches_transformers_collator(tokenizer):
     from transformers import DataCollatorForLanguageModeling
 
+    from lmrepro.common.mlm import mlm_mask
+
     ids = torch.randint(5, len(tokenizer), (16, 24))
     ids[:, 0], ids[:, -1], ids[3, 10:] = tokenizer.bos_token_id, tokenizer.eos_token_id, tokenizer.pad_token_id
     no_mask = torch.isin(ids, torch.tensor(tokenizer.all_special_ids))
     collator = DataCollatorForLanguageModeling(tokenizer, mlm_probability=0.15, seed=123, return_tensors="pt")
     collator.generator = collator.get_generator(123, "pt")
     want_inputs, want_labels = collator.torch_mask_tokens(ids.clone(), no_mask.clone())
-    inputs, labels = M.mlm_mask(ids, no_mask, 0.15, tokenizer.mask_token_id, len(tokenizer),
-                                torch.Generator().manual_seed(123))
+    inputs, labels = mlm_mask(ids, no_mask, 0.15, tokenizer.mask_token_id, len(tokenizer),
+                              torch.Generator().manual_seed(123))
     assert torch.equal(inputs, want_inputs) and torch.equal(labels, want_labels)
     assert (labels != -100).any() and (labels[no_mask] == -100).all()
     assert (inputs == tokenizer.mask_token_id).any()

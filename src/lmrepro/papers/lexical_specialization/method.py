@@ -116,23 +116,6 @@ def shuffled_pairs(rows: list[dict], rng: random.Random) -> list[dict]:
              "word2": swap(row["word2"], row["lang2"], row["synset"])} for row in rows]
 
 
-def mlm_mask(ids: torch.Tensor, special: torch.Tensor, prob: float, mask_id: int, vocab_size: int,
-             generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
-    """BERT masking, draw for draw as transformers' `DataCollatorForLanguageModeling.torch_mask_tokens`: `prob` of
-    the non-special tokens become targets, of which 80% -> [MASK], 10% -> a random token, 10% kept. Returns
-    (inputs, labels with -100 off target)."""
-    inputs, labels = ids.clone(), ids.clone()
-    probability = torch.full(ids.shape, prob).masked_fill_(special.bool(), 0.0)
-    chosen = torch.bernoulli(probability, generator=generator).bool()
-    labels[~chosen] = -100
-    replaced = torch.bernoulli(torch.full(ids.shape, 0.8), generator=generator).bool() & chosen
-    inputs[replaced] = mask_id
-    randomised = torch.bernoulli(torch.full(ids.shape, 0.5), generator=generator).bool() & chosen & ~replaced
-    random_ids = torch.randint(vocab_size, ids.shape, dtype=torch.long, generator=generator)
-    inputs[randomised] = random_ids[randomised]
-    return inputs, labels
-
-
 def retrieval_ranks(src: torch.Tensor, tgt: torch.Tensor, gold: torch.Tensor) -> torch.Tensor:
     """1-based rank of each source row's gold target among all target rows by cosine (ties count in its favour)."""
     if len(src) != len(gold) or len(gold) == 0:

@@ -15,8 +15,9 @@ import torch
 
 from lmrepro.common.batches import shuffled_batches
 from lmrepro.common.io import read_jsonl
+from lmrepro.common.mlm import mlm_mask
 from lmrepro.common.seeding import derive_seed
-from lmrepro.papers.lexical_specialization.method import mlm_mask, tokenize
+from lmrepro.papers.lexical_specialization.method import tokenize
 
 
 def corpus_batches(st, tokenizer):

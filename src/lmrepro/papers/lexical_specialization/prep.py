@@ -40,6 +40,15 @@ SPECIALS = {"pad_token": "[PAD]", "unk_token": "[UNK]", "cls_token": "[CLS]", "s
             "mask_token": "[MASK]"}
 
 
+def canonical_ids(vocab: dict[str, int]) -> dict[str, int]:
+    """The trainer numbers tokens of equal count in hash order, which differs from process to process; greedy
+    WordPiece matching depends on the set of tokens only, so the ids are renumbered canonically (specials first).
+    The set itself can still differ between processes where merges tie (seen on toy corpora)."""
+    specials = list(SPECIALS.values())
+    rest = sorted((t for t in vocab if t not in specials), key=lambda t: (t.startswith("##"), len(t), t))
+    return {t: i for i, t in enumerate(specials + rest)}
+
+
 def build_wordpiece(texts: list[str], vocab_size: int):
     """A BERT-style WordPiece tokenizer ([CLS] text [SEP]) trained on `texts`."""
     from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
@@ -51,11 +60,7 @@ def build_wordpiece(texts: list[str], vocab_size: int):
     trainer = trainers.WordPieceTrainer(vocab_size=vocab_size, special_tokens=list(SPECIALS.values()),
                                         show_progress=False)
     tok.train_from_iterator(texts, trainer=trainer)
-    # The trainer numbers tokens of equal count in hash order, which differs from process to process; greedy
-    # WordPiece matching depends on the set of tokens only, so a canonical numbering makes the ids reproducible.
-    specials = list(SPECIALS.values())
-    rest = sorted((t for t in tok.get_vocab() if t not in specials), key=lambda t: (t.startswith("##"), len(t), t))
-    tok.model = models.WordPiece({t: i for i, t in enumerate(specials + rest)}, unk_token=SPECIALS["unk_token"],
+    tok.model = models.WordPiece(canonical_ids(tok.get_vocab()), unk_token=SPECIALS["unk_token"],
                                  continuing_subword_prefix="##")
     cls, sep = SPECIALS["cls_token"], SPECIALS["sep_token"]
     tok.post_processor = processors.TemplateProcessing(

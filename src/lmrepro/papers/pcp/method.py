@@ -135,23 +135,6 @@ def prompt_loss(logits: torch.Tensor, mask_pos: torch.Tensor, label_ids, labels:
     return torch.nn.functional.cross_entropy(verbalizer_logits(logits, mask_pos, label_ids).float(), labels)
 
 
-def mlm_mask(input_ids: torch.Tensor, no_mask: torch.Tensor, mlm_prob: float, mask_id: int, vocab_size: int,
-             generator: torch.Generator) -> tuple[torch.Tensor, torch.Tensor]:
-    """BERT masking, draw for draw as `DataCollatorForLanguageModeling.torch_mask_tokens` (80% mask token, 10%
-    random token, 10% kept): returns (inputs, labels with -100 where not masked)."""
-    inputs, labels = input_ids.clone(), input_ids.clone()
-    probability = torch.full(labels.shape, mlm_prob)
-    probability.masked_fill_(no_mask.bool(), 0.0)
-    masked = torch.bernoulli(probability, generator=generator).bool()
-    labels[~masked] = -100
-    replaced = torch.bernoulli(torch.full(labels.shape, 0.8), generator=generator).bool() & masked
-    inputs[replaced] = mask_id
-    randomised = torch.bernoulli(torch.full(labels.shape, 0.5), generator=generator).bool() & masked & ~replaced
-    random_words = torch.randint(vocab_size, labels.shape, dtype=torch.long, generator=generator)
-    inputs[randomised] = random_words[randomised]
-    return inputs, labels
-
-
 def kshot(rows: list[dict], k: int, n_classes: int, seed: int) -> list[dict]:
     """k rows per class, drawn by a seeded shuffle (the LM-BFF k-shot sampling), in shuffled order."""
     rng = random.Random(seed)

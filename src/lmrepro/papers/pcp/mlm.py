@@ -20,9 +20,9 @@ import torch
 
 from lmrepro.common.batches import shuffled_batches
 from lmrepro.common.io import read_jsonl
+from lmrepro.common.mlm import mlm_mask
 from lmrepro.common.padding import pad_rows
 from lmrepro.common.seeding import derive_seed
-from lmrepro.papers.pcp.method import mlm_mask
 
 
 def line_ids(tokenizer, texts: list[str], max_len: int) -> list[list[int]]:

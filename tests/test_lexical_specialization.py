@@ -10,7 +10,8 @@ import torch
 
 from lmrepro.papers.lexical_specialization import method as M
 from lmrepro.papers.lexical_specialization.params import LexiconConfig, PhonotacticsConfig
-from lmrepro.papers.lexical_specialization.prep import build_wordpiece, world_lexicon
+from lmrepro.common.tokenizers import build_wordpiece_tokenizer
+from lmrepro.papers.lexical_specialization.prep import world_lexicon
 from lmrepro.worlds.conlang import ConlangConfig
 
 LANGS = [PhonotacticsConfig("l1", "bdglmr", "aiu"), PhonotacticsConfig("l2", "ptksfv", "aeo"),
@@ -104,7 +105,7 @@ def test_mlm_mask_matches_transformers_collator():
 
     from lmrepro.common.mlm import mlm_mask
 
-    tok = build_wordpiece(["ab cd ef gh", "ij kl mn op qr"] * 20, 60)
+    tok = build_wordpiece_tokenizer(["ab cd ef gh", "ij kl mn op qr"] * 20, 60)
     ids = torch.randint(5, len(tok), (16, 24))
     ids[:, 0], ids[:, -1], ids[3, 10:] = tok.cls_token_id, tok.sep_token_id, tok.pad_token_id
     special = torch.isin(ids, torch.tensor(tok.all_special_ids))
@@ -132,7 +133,7 @@ def test_shuffled_pairs_break_every_translation_but_keep_languages_and_words():
 
 
 def test_wordpiece_adds_cls_sep_and_splits_unknown_words():
-    tok = build_wordpiece(["bada lomi .", "the dog sees a cat ."] * 30, 80)
+    tok = build_wordpiece_tokenizer(["bada lomi .", "the dog sees a cat ."] * 30, 80)
     ids = tok("bada")["input_ids"]
     assert ids[0] == tok.cls_token_id and ids[-1] == tok.sep_token_id and len(ids) >= 3
     assert tok.mask_token_id is not None and tok.pad_token_id is not None
@@ -171,15 +172,3 @@ def test_lexicon_config_rejects_unknown_languages():
     with pytest.raises(ValueError):
         PhonotacticsConfig("en").check("lexicon.languages[0]")
 
-
-def test_wordpiece_ids_do_not_depend_on_the_order_the_trainer_numbered_them():
-    """The trainer numbers equal-count tokens in hash order (random per process); prep renumbers canonically."""
-    from lmrepro.papers.lexical_specialization.prep import SPECIALS, canonical_ids
-
-    tokens = [*SPECIALS.values(), "a", "b", "##a", "##b", "ab", "##ab", "kaso"]
-    trained = {t: i for i, t in enumerate(tokens)}
-    reordered = {t: i for i, t in enumerate([*SPECIALS.values(), "kaso", "##b", "b", "##ab", "a", "ab", "##a"])}
-    assert canonical_ids(trained) == canonical_ids(reordered)
-    ids = canonical_ids(trained)
-    assert [ids[t] for t in SPECIALS.values()] == list(range(len(SPECIALS)))
-    assert sorted(ids.values()) == list(range(len(tokens)))

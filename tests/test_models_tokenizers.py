@@ -95,3 +95,97 @@ def test_generate_without_a_pad_token_pads_with_eos_and_matches_unpadded_decodin
     no_pad, _ = generate(model, tok, prompts, max_new_tokens=4, temperature=0.0, seed=0)
     alone = [generate(model, tok, [p], max_new_tokens=4, temperature=0.0, seed=0)[0][0] for p in prompts]
     assert no_pad == padded == alone
+
+
+def _greedy_wordpiece_merges(word_counts, vocab_size, specials):
+    """Reference: greedy BPE over word pieces, every pair recounted at every step (slow, obviously right)."""
+    words = sorted(word_counts)
+    pieces = [[w[0], *("##" + c for c in w[1:])] for w in words]
+    vocab = list(dict.fromkeys([*specials, *sorted({c for w in words for c in w})]))
+    vocab += sorted({p for ps in pieces for p in ps[1:]} - set(vocab))
+    while len(vocab) < vocab_size:
+        counts = {}
+        for ps, w in zip(pieces, words):
+            for pair in zip(ps, ps[1:]):
+                counts[pair] = counts.get(pair, 0) + word_counts[w]
+        if not counts:
+            break
+        best = min(counts, key=lambda p: (-counts[p], p))
+        merged = best[0] + best[1][2:]
+        if merged not in vocab:
+            vocab.append(merged)
+        for k, ps in enumerate(pieces):
+            new, j = [], 0
+            while j < len(ps):
+                if j + 1 < len(ps) and (ps[j], ps[j + 1]) == best:
+                    new.append(merged)
+                    j += 2
+                else:
+                    new.append(ps[j])
+                    j += 1
+            pieces[k] = new
+    return vocab
+
+
+def test_wordpiece_vocab_equals_recounted_greedy_merges():
+    import random
+
+    from lmrepro.common.tokenizers import learn_wordpiece_vocab
+
+    rng = random.Random(3)
+    word_counts = {"".join(rng.choice("abcdefgh") for _ in range(rng.randint(2, 8))): rng.randint(1, 40)
+                   for _ in range(80)}
+    specials = ["[PAD]", "[UNK]"]
+    for size in (40, 120, 400):
+        assert learn_wordpiece_vocab(word_counts, size, specials) == _greedy_wordpiece_merges(word_counts, size,
+                                                                                              specials)
+
+
+def test_wordpiece_vocab_equals_the_tokenizers_trainer_where_no_pair_counts_tie():
+    """Two-letter words with distinct counts: each merge is decided by count alone, so the library's
+    WordPieceTrainer must learn the same tokens (its tie-break, hash order, never comes into play)."""
+    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
+
+    from lmrepro.common.tokenizers import BERT_SPECIALS, build_wordpiece_tokenizer
+
+    words = ["ab", "cd", "ef", "ga", "bc", "de", "fg", "ac", "be", "df"]
+    texts = [w for k, w in enumerate(words) for _ in range(3 * k + 1)]
+    for size in (22, 27):
+        library = Tokenizer(models.WordPiece(unk_token="[UNK]"))
+        library.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+        library.train_from_iterator(texts, trainers.WordPieceTrainer(
+            vocab_size=size, special_tokens=list(BERT_SPECIALS.values()), show_progress=False))
+        ours = build_wordpiece_tokenizer(texts, size)
+        assert set(ours.get_vocab()) == set(library.get_vocab())
+        assert len(ours) == size
+
+
+def test_wordpiece_tokenizer_is_the_same_in_processes_with_different_hash_seeds(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    script = ("import random, sys; from lmrepro.common.tokenizers import build_wordpiece_tokenizer as b; "
+              "r = random.Random(0); t = [' '.join(''.join(r.choice('abcdef') for _ in range(r.randint(2, 6))) "
+              "for _ in range(8)) for _ in range(300)]; b(t, 200).save_pretrained(sys.argv[1])")
+    saved = []
+    for hash_seed in ("1", "2"):
+        out = tmp_path / hash_seed
+        subprocess.run([sys.executable, "-c", script, str(out)], check=True,
+                       env={**os.environ, "PYTHONHASHSEED": hash_seed})
+        saved.append((out / "tokenizer.json").read_bytes())
+    assert saved[0] == saved[1]
+
+
+def test_wordpiece_tokenizer_round_trip_and_bert_framing(tmp_path):
+    from lmrepro.common.tokenizers import build_wordpiece_tokenizer
+
+    tok = build_wordpiece_tokenizer(["Bada lomi kaso .", "the dog sees a cat ."] * 20, 60)
+    ids = tok("bada lomi .")["input_ids"]
+    assert ids[0] == tok.cls_token_id and ids[-1] == tok.sep_token_id
+    assert tok.decode(ids, skip_special_tokens=True) == "bada lomi ."
+    assert tok.convert_ids_to_tokens(tok("zzz")["input_ids"])[1] == "[UNK]"
+    tok.save_pretrained(tmp_path)
+    assert load_tokenizer(tmp_path)("bada lomi .")["input_ids"] == ids
+    with pytest.raises(ValueError, match="cls_token"):
+        build_wordpiece_tokenizer(["a b"], 20, specials={"unk_token": "[UNK]", "sep_token": "[SEP]"})

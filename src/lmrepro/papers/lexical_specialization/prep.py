@@ -32,43 +32,10 @@ from pathlib import Path
 import numpy as np
 
 from lmrepro.common.io import atomic_dir, write_jsonl
+from lmrepro.common.tokenizers import build_wordpiece_tokenizer
 from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
 from lmrepro.worlds.conlang import build_world, render, sample_events, sample_sentences
-
-SPECIALS = {"pad_token": "[PAD]", "unk_token": "[UNK]", "cls_token": "[CLS]", "sep_token": "[SEP]",
-            "mask_token": "[MASK]"}
-
-
-def canonical_ids(vocab: dict[str, int]) -> dict[str, int]:
-    """The trainer numbers tokens of equal count in hash order, which differs from process to process; greedy
-    WordPiece matching depends on the set of tokens only, so the ids are renumbered canonically (specials first).
-    The set itself can still differ between processes where merges tie (seen on toy corpora)."""
-    specials = list(SPECIALS.values())
-    rest = sorted((t for t in vocab if t not in specials), key=lambda t: (t.startswith("##"), len(t), t))
-    return {t: i for i, t in enumerate(specials + rest)}
-
-
-def build_wordpiece(texts: list[str], vocab_size: int):
-    """A BERT-style WordPiece tokenizer ([CLS] text [SEP]) trained on `texts`."""
-    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, processors, trainers
-    from transformers import PreTrainedTokenizerFast
-
-    tok = Tokenizer(models.WordPiece(unk_token=SPECIALS["unk_token"]))
-    tok.normalizer = normalizers.BertNormalizer(lowercase=True)
-    tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    trainer = trainers.WordPieceTrainer(vocab_size=vocab_size, special_tokens=list(SPECIALS.values()),
-                                        show_progress=False)
-    tok.train_from_iterator(texts, trainer=trainer)
-    tok.model = models.WordPiece(canonical_ids(tok.get_vocab()), unk_token=SPECIALS["unk_token"],
-                                 continuing_subword_prefix="##")
-    cls, sep = SPECIALS["cls_token"], SPECIALS["sep_token"]
-    tok.post_processor = processors.TemplateProcessing(
-        single=f"{cls} $A {sep}", pair=f"{cls} $A {sep} $B:1 {sep}:1",
-        special_tokens=[(cls, tok.token_to_id(cls)), (sep, tok.token_to_id(sep))])
-    tok.decoder = decoders.WordPiece()
-    return PreTrainedTokenizerFast(tokenizer_object=tok, clean_up_tokenization_spaces=False, **SPECIALS)
-
 
 def world_lexicon(st: Stage, lex, world_cfg) -> dict:
     """The world's forms, corpus, constraints and test sets (see the module docstring)."""
@@ -166,7 +133,8 @@ def main() -> None:
         lex = st.params("lexicon")
         if lex.source == "world":
             out = world_lexicon(st, lex, st.params("world"))
-            tokenizer = build_wordpiece([row["text"] for row in out["corpus"]], st.params("tokenizer").vocab_size)
+            tokenizer = build_wordpiece_tokenizer([row["text"] for row in out["corpus"]],
+                                                  st.params("tokenizer").vocab_size)
         else:
             out, tokenizer = babelnet_lexicon(st, lex), None
         if not out["pairs"]:

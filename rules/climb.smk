@@ -4,7 +4,7 @@
 
 rule climb_prep:
     input:
-        unpack(hub_inputs("climb", "corpus")),
+        unpack(hub_inputs("climb", "corpus", "blimp")),
         code=code("climb", "prep", "curricula") + ["src/lmrepro/worlds/grammar.py"],
     output:
         data=directory("data/{scale}/climb/seed{seed}/prep"),

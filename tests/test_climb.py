@@ -175,3 +175,26 @@ def test_params_type_both_pacings_and_the_default_cfg_arm():
         params = cfglib.validate_params("climb", cfglib.load_paper_config(cfglib.paper_config_path("climb"), scale))
         assert isinstance(params.vocab_pacing, Pacing) and isinstance(params.data_pacing, Pacing)
         assert isinstance(params.default_model, ModelSpec) and isinstance(params.default_pretrain, TrainConfig)
+
+
+def test_blimp_pairs_take_each_paradigm_up_to_the_limit_and_group_by_phenomenon(tmp_path):
+    """BLiMP rows (the card's columns) from per-paradigm parquet shards, as the hub's parquet conversion lays them
+    out; the phenomenon is the row's linguistics_term, so eval_pll's macro mean is over BLiMP's phenomena."""
+    import pandas as pd
+
+    from lmrepro.papers.climb.prep import blimp_pairs
+
+    def rows(uid, term, n):
+        return [{"sentence_good": f"the dog  barks {i} .", "sentence_bad": f"the dog bark {i} .", "field": "morphology",
+                 "linguistics_term": term, "UID": uid, "simple_LM_method": True, "pair_id": i} for i in range(n)]
+
+    for uid, term, n in [("regular_plural_subject_verb_agreement_1", "subject_verb_agreement", 5),
+                         ("anaphor_gender_agreement", "anaphor_agreement", 2)]:
+        (tmp_path / uid / "train").mkdir(parents=True)
+        pd.DataFrame(rows(uid, term, n)).to_parquet(tmp_path / uid / "train" / "0000.parquet", index=False)
+    pairs = blimp_pairs(str(tmp_path), 3)
+    assert [p["paradigm"] for p in pairs].count("regular_plural_subject_verb_agreement_1") == 3
+    assert {p["phenomenon"] for p in pairs} == {"subject_verb_agreement", "anaphor_agreement"} and len(pairs) == 5
+    assert pairs[0]["good"] == "the dog barks 0 ." and pairs[0]["bad"] == "the dog bark 0 ."
+    with pytest.raises(FileNotFoundError):
+        blimp_pairs(str(tmp_path / "empty"), 3)

@@ -13,6 +13,8 @@ from tests.conftest import make_workdir, run_snakemake
 # papers whose paper DAG runs on stand-ins (issue 17: every paper in main by then; the newer ones follow)
 STANDIN_PAPERS = ["sentence_lm", "cross_dative", "karel_meaning", "rmt", "sami", "climb", "meco", "wechsel",
                   "word_class", "spt"]
+# a file of the run that shows the paper's real evaluation data was used (not the world's)
+EVIDENCE = {"climb": ("data/paper/climb/seed0/prep/pairs.jsonl", '"paradigm": ')}  # BLiMP's UID
 
 
 def test_model_standin_is_hub_shaped(tmp_path):
@@ -99,6 +101,9 @@ def test_paper_dag_runs_end_to_end_on_standins(tmp_path, slug):
     snapshots = sorted(p.read_text().split()[1] for p in (workdir / "data" / "hub").rglob("SNAPSHOT"))
     hub_ids = sorted(r for r in built if not (git / r).is_dir())
     assert snapshots == hub_ids  # every named hub id was fetched (from the cache) and used
+    if slug in EVIDENCE:
+        path, text = EVIDENCE[slug]
+        assert text in (workdir / path).read_text()
 
 
 def test_spacy_pipeline_loads_from_its_hub_wheel_without_installing(tmp_path):

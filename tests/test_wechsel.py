@@ -150,3 +150,22 @@ def test_word_vectors_round_trip_without_pickle(tmp_path, inputs):
     assert list(loaded.index_to_key) == list(kv.index_to_key)
     assert np.allclose(loaded.vectors, kv.vectors)
     assert all(loaded.get_vecattr(w, "count") == kv.get_vecattr(w, "count") for w in kv.index_to_key)
+
+
+def test_heldout_perplexity_equals_exp_of_transformers_own_lm_loss():
+    """Batching (3 blocks per batch over 7) must not change the number: it is exp of the loss transformers computes
+    with labels=input_ids over all blocks at once."""
+    import math
+
+    import torch
+
+    from lmrepro.common.models import build_model
+    from lmrepro.papers.wechsel.data import perplexity
+
+    torch.manual_seed(0)
+    model = build_model({"family": "gpt2", "n_embd": 16, "n_layer": 1, "n_head": 2, "n_positions": 16},
+                        vocab_size=50).eval()
+    blocks = torch.randint(0, 50, (7, 12))
+    with torch.no_grad():
+        want = math.exp(float(model(input_ids=blocks, labels=blocks).loss))
+    assert perplexity(model, blocks, batch_size=3) == pytest.approx(want, rel=1e-5)

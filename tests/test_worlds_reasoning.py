@@ -57,6 +57,18 @@ def test_answer_checker_accepts_exactly_the_right_answer():
         assert not R.check_answer(p, wrong), wrong
 
 
+def test_answer_checker_normalises_as_lm_evals_gsm8k_exact_match():
+    from lm_eval.api.metrics import exact_match_hf_evaluate
+
+    golds = ["1000", "1,000", "$12", "7", "7.5", "12"]
+    predictions = ["1,000", "1000.", "$1,000", "12", "$12.", "7", "7.50", "7.5.", "12 .", "12.0", "1 000"]
+    for gold in golds:
+        for pred in predictions:
+            lm_eval = exact_match_hf_evaluate([pred], [gold], regexes_to_ignore=list(R.GSM8K_IGNORED))["exact_match"]
+            assert R.check_answer({"answer": gold}, pred) == (lm_eval == 1.0), (gold, pred)
+    assert R.check_answer({"answer": "1000"}, "$1,000.") and not R.check_answer({"answer": "1000"}, "100")
+
+
 def test_parse_step_positives_and_negatives():
     assert R.parse_step("7 apples so far .") == 7 and R.parse_step("19 keys so far .") == 19
     for bad in ("7 apples so far", "seven apples so far .", "7 so far .", "7 cats so far .", "7 apples so far . .",

@@ -170,6 +170,20 @@ def _identity_train(rng: random.Random) -> dict:
     return _identity_forward(rng) if rng.random() < 0.5 else _identity_reverse(rng)
 
 
+BLIMP_TERMS = ("anaphor_agreement", "subject_verb_agreement", "island_effects")
+
+
+def _blimp_pair(rng: random.Random) -> dict:
+    """A nyu-mll/blimp row (the card's fields): a minimal pair with its paradigm's field, phenomenon and UID."""
+    term = rng.choice(BLIMP_TERMS)
+    subject, noun = rng.choice(["the friend", "a pet"]), rng.choice(["apples", "boxes", "coins"])
+    good, bad = (f"{subject} has {noun} .", f"{subject} have {noun} .") if rng.random() < 0.5 else \
+        (f"{subject} gives {noun} to the town .", f"{subject} gives to the {noun} town .")
+    return {"sentence_good": good, "sentence_bad": bad, "field": "syntax", "linguistics_term": term,
+            "UID": f"{term}_1", "simple_LM_method": True, "one_prefix_method": False, "two_prefix_method": False,
+            "lexically_identical": False, "pair_id": rng.randrange(1000)}
+
+
 def _web(rng: random.Random) -> dict:
     """mlfoundations/dclm-baseline-1.0 (jsonl.zst shards): a web page's `text` and its `url`."""
     site = rng.choice(["news.example.com", "blog.example.org", "wiki.example.net", "shop.example.com"])
@@ -188,6 +202,7 @@ ROWS: dict[str, Callable[[random.Random], dict]] = {
     "hh_dialogue": _hh_dialogue,
     "dative_exposure": _dative_exposure,
     "dative_generalization": _dative_generalization,
+    "blimp_pair": _blimp_pair,  # nyu-mll/blimp: sentence_good, sentence_bad, field, linguistics_term, UID, ...
 }
 DOCUMENTS: dict[str, Callable[[random.Random, int], dict]] = {"verbhood": _verbhood}  # whole .json files
 

@@ -23,7 +23,8 @@ plus world-specific fields listed below.
    - chain length (number of ops = number of steps) in [min_steps, max_steps]; every value is in [0, modulus);
    - `states[i]` equals replaying `ops[:i+1]` from `init` (`replay`), `steps[i]` renders `states[i]` and
      `parse_step` reads it back; `answer == str(states[-1])`;
-   - `check_answer` accepts exactly the gold answer string (no other number, padding or extra words);
+   - `check_answer` accepts exactly the gold answer string (no other number, padding or extra words; GSM8K's
+     "," / "$" / final "." are ignored, as lm-eval's gsm8k task does);
    - every step sentence is 5 words, a question has 8 + 4 * n_steps words; `vocabulary(cfg)` covers every
      word of every problem (a word-level tokenizer round-trips them exactly).
 
@@ -129,9 +130,20 @@ def parse_step(sentence: str) -> int | None:
     return int(match.group(1)) if match and match.group(2) in OBJECTS else None
 
 
+# what lm-eval's gsm8k task ignores before its exact match: thousands separators, dollar signs, a final period
+GSM8K_IGNORED = (",", r"\$", r"\.$")
+
+
+def normalize_answer(text: str) -> str:
+    for pattern in GSM8K_IGNORED:
+        text = re.sub(pattern, "", text)
+    return text
+
+
 def check_answer(problem: dict, text: str) -> bool:
-    """Exact match against the gold answer: accepts exactly `problem["answer"]` (surrounding spaces ignored)."""
-    return text.strip() == problem["answer"]
+    """Exact match against the gold answer after surrounding spaces are stripped and GSM8K's scoring
+    normalisation (`GSM8K_IGNORED`, lm-eval's) is applied to both: "1,000" and "$1000." match "1000"."""
+    return normalize_answer(text.strip()) == normalize_answer(problem["answer"].strip())
 
 
 def render_question(name: str, pronoun: str, obj: str, init: int, ops: list[tuple[str, int | None]]) -> str:

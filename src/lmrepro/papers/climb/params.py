@@ -17,10 +17,12 @@ class CorpusConfig:
     n_per_source: int = 4000  # spec: Small scale / World
     n_pairs_per_phenomenon: int = 50  # spec: 6 phenomena x 50 pairs
     hub_text_glob: str = "10M/*.txt"  # paper: BabyLM strict-small, one .txt per domain (the dataset card's layout)
+    n_blimp_pairs_per_paradigm: int = 1000  # paper: BLiMP, every pair of its 67 paradigms (1000 each)
 
     def check(self, where: str) -> None:
-        if self.n_per_source < 1 or self.n_pairs_per_phenomenon < 1:
-            raise ValueError(f"{where}: n_per_source and n_pairs_per_phenomenon must be >= 1")
+        if min(self.n_per_source, self.n_pairs_per_phenomenon, self.n_blimp_pairs_per_paradigm) < 1:
+            raise ValueError(f"{where}: n_per_source, n_pairs_per_phenomenon and n_blimp_pairs_per_paradigm must be "
+                             ">= 1")
 
 
 @dataclass

@@ -7,7 +7,8 @@ takes well under a second at small scale and a job costs ~4 s of start-up).
 Outputs (directory): corpus.jsonl ({source, text, tags}), tokenizer/ (word-level; ids after the specials sorted
 by corpus frequency, so the vocabulary curriculum's id threshold is a frequency threshold, as BPE merge ranks are
 in the paper), difficulty.json (unigram perplexity per sentence, and source rank), pairs.jsonl (minimal pairs).
-At `paper` scale the rule adds --in hub_corpus (BabyLM strict-small) and the text comes from there.
+At `paper` scale the rule adds --in hub_corpus (BabyLM strict-small), the text comes from there, and --in hub_blimp
+(nyu-mll/blimp), whose minimal pairs replace the world's.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from collections import Counter
 
 from tokenizers import processors
 
-from lmrepro.common.hub import snapshot_lines
+from lmrepro.common.hub import snapshot_lines, snapshot_rows
 from lmrepro.common.io import atomic_dir
 from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
@@ -42,6 +43,21 @@ def frequency_tokenizer(rows: list[dict]):
     return tok
 
 
+def blimp_pairs(snapshot: str, per_paradigm: int) -> list[dict]:
+    """The first `per_paradigm` pairs of each BLiMP paradigm (UID) as {good, bad, phenomenon, paradigm}; the
+    phenomenon is BLiMP's `linguistics_term` (12 values), the grouping the BabyLM 2023 pipeline reports."""
+    taken: Counter = Counter()
+    pairs = []
+    for row in snapshot_rows(snapshot):
+        if taken[row["UID"]] < per_paradigm:
+            taken[row["UID"]] += 1
+            pairs.append({"good": " ".join(row["sentence_good"].split()), "bad": " ".join(row["sentence_bad"].split()),
+                          "phenomenon": row["linguistics_term"], "paradigm": row["UID"]})
+    if not pairs:
+        raise ValueError(f"no BLiMP rows (sentence_good, sentence_bad, linguistics_term, UID) under {snapshot}")
+    return pairs
+
+
 def main() -> None:
     with Stage.from_argv("climb", "prep") as st:
         grammar_cfg = st.params("grammar", GrammarConfig)
@@ -53,8 +69,13 @@ def main() -> None:
         else:
             rows = [r for src in cfg.sources
                     for r in sample_sentences(grammar, derive_seed(st.seed, "corpus", src), cfg.n_per_source, src)]
-        pairs = sample_minimal_pairs(grammar, derive_seed(st.seed, "pairs"), cfg.n_pairs_per_phenomenon)
-        tokenizer = frequency_tokenizer(rows + [{"text": p["bad"]} for p in pairs])
+        if "hub_blimp" in st.inputs:  # paper: BLiMP's minimal pairs, macro-averaged over its 12 phenomena
+            pairs = blimp_pairs(st.inp("hub_blimp"), cfg.n_blimp_pairs_per_paradigm)
+            pair_texts = [p[key] for p in pairs for key in ("good", "bad")]  # BabyLM lacks some BLiMP words
+        else:
+            pairs = sample_minimal_pairs(grammar, derive_seed(st.seed, "pairs"), cfg.n_pairs_per_phenomenon)
+            pair_texts = [p["bad"] for p in pairs]
+        tokenizer = frequency_tokenizer(rows + [{"text": text} for text in pair_texts])
         ppl = unigram_perplexity([r["text"].split() for r in rows])
         rank = {s: i for i, s in enumerate(cfg.sources)}
         with atomic_dir(st.out("data")) as tmp:

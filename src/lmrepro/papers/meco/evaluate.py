@@ -96,7 +96,8 @@ def main() -> None:
 
 
 def paper_scale(st, cfg: EvalConfig, heldout: dict) -> None:
-    """Each arm's lm-eval accuracy on `lm_eval_tasks` (no prefix: Table 1's standard inference) and held-out loss."""
+    """Each arm's lm-eval accuracy (acc_norm where the task has it) on `lm_eval_tasks` (no prefix: Table 1's
+    standard inference) and held-out loss."""
     if not cfg.lm_eval_tasks:
         raise SystemExit("meco.evaluate: the corpus has no world.json (paper scale) and evaluate.lm_eval_tasks is "
                          "empty: name the lm-eval tasks to run")
@@ -104,9 +105,10 @@ def paper_scale(st, cfg: EvalConfig, heldout: dict) -> None:
     for arm in ARMS:
         scores = task_scores(st.inp(arm), cfg.lm_eval_tasks, num_fewshot=cfg.num_fewshot, limit=cfg.limit,
                              seed=st.seed)
-        for task, metrics in scores.items():
-            m[f"lm_eval_{task}_{arm}"] = metrics["acc"]
-        m[f"lm_eval_avg_{arm}"] = sum(metrics["acc"] for metrics in scores.values()) / len(scores)
+        # OLMES scores the cloze formulation length-normalised: acc_norm where lm-eval has it, else acc
+        accuracy = {task: metrics.get("acc_norm", metrics["acc"]) for task, metrics in scores.items()}
+        m.update({f"lm_eval_{task}_{arm}": value for task, value in accuracy.items()})
+        m[f"lm_eval_avg_{arm}"] = sum(accuracy.values()) / len(accuracy)
         m[f"heldout_loss_{arm}"] = heldout_loss(load_model(st.inp(arm)).eval(), heldout, cfg.batch_size)
     m["lm_eval_avg_diff"] = m["lm_eval_avg_meco"] - m["lm_eval_avg_baseline"]
     m["cooldown_loss_gap"] = m["heldout_loss_meco_stage1"] - m["heldout_loss_meco"]

@@ -248,3 +248,42 @@ def test_ols_matches_sklearn_with_seed_effects():
     assert fit["intercept"]["coef"] == pytest.approx(ref.intercept_, abs=1e-10)
     assert [fit[k]["coef"] for k in names[1:]] == pytest.approx(list(ref.coef_), abs=1e-10)
     assert 0 < fit["harmonic"]["se"] < 0.01
+    import statsmodels.api as sm
+
+    ref_se = sm.OLS(y, X).fit().bse  # the conventional standard errors, from statsmodels
+    assert [fit[k]["se"] for k in names] == pytest.approx(list(ref_se), rel=1e-8)
+
+
+def _crossed_table(rng, n_seeds=10, n_items=35, harmonic_effect=0.3):
+    """Exposure runs of every item on every seed, delta = 0.3 * harmonic - 0.2 * PO + seed and item intercepts."""
+    rows = []
+    seed_effect, item_effect = rng.normal(0, 0.2, n_seeds), rng.normal(0, 0.3, n_items)
+    for s in range(n_seeds):
+        for i in range(n_items):
+            for exposure in ("DO", "PO"):
+                harmonic = i % 2
+                rows.append({"seed": s, "item": f"i{i}", "exposure": exposure,
+                             "alignment": "harmonic" if harmonic else "disharmonic",
+                             "delta_alt": harmonic_effect * harmonic - 0.2 * (exposure == "PO") + seed_effect[s]
+                             + item_effect[i] + rng.normal(0, 0.1)})
+    return pd.DataFrame(rows)
+
+
+def test_mixed_model_recovers_planted_effects_and_its_variance_components():
+    table = _crossed_table(np.random.default_rng(0))
+    table = table.assign(harmonic=(table["alignment"] == "harmonic").astype(float),
+                         po_exposure=(table["exposure"] == "PO").astype(float))
+    fit = S.mixed_effects(table, "delta_alt", ["harmonic", "po_exposure"])
+    assert fit["harmonic"]["coef"] == pytest.approx(0.3, abs=0.25)  # item intercepts (sd 0.3) blur it
+    assert fit["po_exposure"]["coef"] == pytest.approx(-0.2, abs=0.02)  # within item and seed: sharp
+    assert fit["item_var"] == pytest.approx(0.09, rel=0.6) and fit["seed_var"] == pytest.approx(0.04, rel=0.8)
+    assert fit["scale"] == pytest.approx(0.01, rel=0.3)
+    # items differ between harmonic and disharmonic, so the item effect must widen the harmonic SE over OLS's
+    X, names = S.design(table, seed_effects=True)
+    assert fit["harmonic"]["se"] > 3 * S.ols(X, table["delta_alt"].to_numpy(), names)["harmonic"]["se"]
+
+
+def test_analysis_config_names_its_models():
+    AnalysisConfig(model="mixed").check("analysis")
+    with pytest.raises(ValueError, match="ols_seed_fixed, mixed"):
+        AnalysisConfig(model="lme4").check("analysis")

@@ -14,7 +14,8 @@ from tests.conftest import make_workdir, run_snakemake
 STANDIN_PAPERS = ["sentence_lm", "cross_dative", "karel_meaning", "rmt", "sami", "climb", "meco", "wechsel",
                   "word_class", "spt"]
 # a file of the run that shows the paper's real evaluation data was used (not the world's)
-EVIDENCE = {"climb": ("data/paper/climb/seed0/prep/pairs.jsonl", '"paradigm": ')}  # BLiMP's UID
+EVIDENCE = {"climb": ("data/paper/climb/seed0/prep/pairs.jsonl", '"paradigm": '),  # BLiMP's UID
+            "cross_dative": ("results/paper/cross_dative/coefs.json", "(1 | seed) + (1 | item)")}  # the mixed model
 
 
 def test_model_standin_is_hub_shaped(tmp_path):

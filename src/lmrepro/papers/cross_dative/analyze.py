@@ -1,6 +1,7 @@
-"""Pool every learner's scores (spec: DAG `analyze`): OLS of the cross-dative delta on the exposure features
-with seed fixed effects (the paper fits a mixed model with random effects for LM seed and item; with 3 seeds at
-small scale fixed effects are the honest choice), and the pooled DO->PO vs PO->DO asymmetry with a bootstrap CI.
+"""Pool every learner's scores (spec: DAG `analyze`): the cross-dative delta regressed on the exposure features,
+either by OLS with seed fixed effects (ci/small: 3 seeds cannot estimate a seed variance) or by the paper's mixed
+model with crossed random intercepts for LM seed and item (`analysis.model: mixed`, paper scale: 10 learners), and
+the pooled DO->PO vs PO->DO asymmetry with a bootstrap CI.
 
     lmrepro stage cross_dative.analyze --scale small --in seed0=.../scores.parquet --in seed1=... \
         --out coefs=results/small/cross_dative/coefs.json --out metrics=results/small/cross_dative/analyze.json
@@ -14,17 +15,24 @@ from lmrepro.common.io import write_json
 from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
 from lmrepro.papers.cross_dative.params import AnalysisConfig
-from lmrepro.papers.cross_dative.stats import bootstrap_diff, design, ols
+from lmrepro.papers.cross_dative.stats import bootstrap_diff, design, mixed_effects, ols
 
 
 def pooled(tables: dict[int, pd.DataFrame], cfg: AnalysisConfig, rng: np.random.Generator) -> dict:
     table = pd.concat([t.assign(seed=s) for s, t in sorted(tables.items())], ignore_index=True)
     dative = table[table["exposure"].isin(["DO", "PO"])]
-    X, names = design(dative, seed_effects=True)
-    coefs = ols(X, dative["delta_alt"].to_numpy(), names)
+    if cfg.model == "mixed":
+        features = dative.assign(harmonic=(dative["alignment"] == "harmonic").astype(float),
+                                 po_exposure=(dative["exposure"] == "PO").astype(float))
+        coefs = mixed_effects(features, "delta_alt", ["harmonic", "po_exposure"])
+        model = "delta_alt ~ harmonic + po_exposure + (1 | seed) + (1 | item), dative exposures, REML"
+    else:
+        X, names = design(dative, seed_effects=True)
+        coefs = ols(X, dative["delta_alt"].to_numpy(), names)
+        model = "delta_alt ~ harmonic + po_exposure + seed (fixed effects), dative exposures"
     diff, lo, hi = bootstrap_diff(dative.loc[dative["exposure"] == "DO", "delta_alt"],
                                   dative.loc[dative["exposure"] == "PO", "delta_alt"], cfg.n_boot, cfg.ci, rng)
-    return {"model": "delta_alt ~ harmonic + po_exposure + seed (fixed effects), dative exposures",
+    return {"model": model,
             "n_runs": int(len(dative)), "seeds": sorted(tables), "coefs": coefs,
             "asymmetry_do_minus_po": {"estimate": diff, "ci": [lo, hi], "level": cfg.ci}}
 

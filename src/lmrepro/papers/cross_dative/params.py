@@ -70,10 +70,15 @@ class ExposureConfig:
 class AnalysisConfig:
     n_boot: int = 2000  # bootstrap resamples for the DO->PO vs PO->DO asymmetry (spec A4)
     ci: float = 0.95
+    # spec Analysis: "ols_seed_fixed" (seed fixed effects: 3 seeds cannot estimate a seed variance) or "mixed"
+    # (the paper's model, random intercepts for LM seed and item, crossed; statsmodels MixedLM)
+    model: str = "ols_seed_fixed"
 
     def check(self, where: str) -> None:
         if self.n_boot < 10 or not 0 < self.ci < 1:
             raise ValueError(f"{where}: n_boot >= 10 and 0 < ci < 1 required")
+        if self.model not in ("ols_seed_fixed", "mixed"):
+            raise ValueError(f"{where}.model: {self.model!r} is not one of ols_seed_fixed, mixed")
 
 
 @dataclass(kw_only=True)

@@ -4,7 +4,9 @@
 - `run_deltas`: delta = mean per-token log-prob of the generalization sentences in a construction after the
   exposure (best epoch) minus before it, per construction;
 - `bootstrap_diff`: mean(a) - mean(b) with a percentile bootstrap CI (each group resampled with replacement);
-- `ols`: least squares with conventional standard errors (score ~ features [+ seed fixed effects]).
+- `ols`: least squares with conventional standard errors (score ~ features [+ seed fixed effects]);
+- `mixed_effects`: the paper's linear mixed model, score ~ features with crossed random intercepts for LM seed and
+  item (statsmodels MixedLM: one group, each random factor a variance component).
 """
 from __future__ import annotations
 
@@ -53,3 +55,19 @@ def design(table, seed_effects: bool) -> tuple[np.ndarray, list[str]]:
             cols.append((table["seed"] == s).to_numpy(float))
             names.append(f"seed{s}")
     return np.column_stack(cols), names
+
+
+def mixed_effects(table, response: str, features: list[str]) -> dict:
+    """{name: {"coef", "se"}} of `response` ~ `features` + (1 | seed) + (1 | item), by REML, plus the variance
+    components ("seed_var", "item_var") and the residual variance ("scale")."""
+    import statsmodels.formula.api as smf
+
+    data = table.assign(one=1)
+    fit = smf.mixedlm(f"{response} ~ {' + '.join(features)}", data, groups="one", re_formula="0",
+                      vc_formula={"seed": "0 + C(seed)", "item": "0 + C(item)"}).fit(reml=True)
+    out = {("intercept" if name == "Intercept" else name): {"coef": float(fit.fe_params[name]),
+                                                           "se": float(fit.bse_fe[name])}
+           for name in fit.fe_params.index}
+    out.update({f"{name}_var": float(v) for name, v in zip(fit.model.exog_vc.names, fit.vcomp)})
+    out["scale"] = float(fit.scale)
+    return out

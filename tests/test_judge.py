@@ -37,3 +37,34 @@ def test_judge_is_off_by_default_and_needs_its_key(monkeypatch):
     with pytest.raises(SystemExit, match="NO_SUCH_KEY"):
         J.judge_pairs(J.JudgeConfig(enabled=True, api_key_env="NO_SUCH_KEY"),
                       [{"query": "q", "a": "x", "b": "y", "rubric": "r"}])
+
+
+def test_parse_final_response_follows_the_sami_repositorys_rule():
+    assert J.parse_final_response("Comparison: A is vague.\n\nFinal Response: B") == "B"
+    assert J.parse_final_response("Final Response: \"A\"") == "A"
+    assert J.parse_final_response("Final Response: A and B are equal") == "tie"
+    assert J.parse_final_response("I prefer A") == "tie"  # no final response: counted half, as the repository does
+
+
+def test_random_order_protocol_calls_once_per_pair_with_shuffled_principles(monkeypatch):
+    monkeypatch.setenv("JUDGE_KEY", "k")
+    rubric = "1. Be thorough.\n2. Be kind.\n3. Be brief."
+    items = [{"query": f"q{i}", "a": "a long answer", "b": "short", "rubric": rubric} for i in range(8)]
+    items.append({"query": "q", "a": "same", "b": "same", "rubric": rubric})
+    cfg = J.JudgeConfig(enabled=True, model="judge-x", api_key_env="JUDGE_KEY", protocol="random_order",
+                        prompt="comparison")
+    with judge_server() as (url, received):
+        monkeypatch.setenv("LMREPRO_JUDGE_URL", url)
+        scores = J.judge_pairs(cfg, items, seed=1)
+        again = J.judge_pairs(cfg, items, seed=1)
+    assert scores == again == [1.0] * 8 + [0.5]  # the longer answer wins wherever it was placed
+    calls = received[:len(items)]
+    assert len(received) == 2 * len(items)  # one call per pair
+    assert calls[0]["body"]["messages"][0]["role"] == "system"
+    prompts = [c["body"]["messages"][-1]["content"] for c in calls[:8]]
+    a_first = [p.index("a long answer") < p.index("short") for p in prompts]
+    assert 0 < sum(a_first) < 8  # positions drawn at random
+    orders = {p.split("### PRINCIPLES\n")[1].split("\n\n")[0] for p in prompts}
+    assert len(orders) > 1 and all(o.startswith("1. ") and "Be kind." in o for o in orders)
+    with pytest.raises(ValueError, match="both_orders, random_order"):
+        J.JudgeConfig(protocol="once").check("judge")

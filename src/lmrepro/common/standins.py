@@ -28,6 +28,7 @@ import gzip
 import hashlib
 import json
 import random
+import re
 import shutil
 import subprocess
 import tempfile
@@ -387,11 +388,12 @@ def judge_server():
             body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
             received.append({"path": self.path, "authorization": self.headers.get("Authorization"), "body": body})
             prompt = body["messages"][-1]["content"]
-            first = prompt.split("Response A:\n", 1)[1].split("\n\nResponse B:\n", 1)[0]
-            second = prompt.split("\n\nResponse B:\n", 1)[1].split("\n\nWhich response", 1)[0]
+            first, second = re.search(r"Response A:\s(.*?)\n\n?Response B:\s(.*?)\n\n(?:Which response|### YOUR)",
+                                      prompt, re.DOTALL).groups()
             verdict = "A" if len(first) > len(second) else "B" if len(second) > len(first) else "tie"
-            out = json.dumps({"choices": [{"message": {"role": "assistant",
-                                                       "content": f"Reasoning...\nFinal verdict: {verdict}"}}]})
+            answer = (f"Comparison: ...\n\nFinal Response: {'A and B' if verdict == 'tie' else verdict}"
+                      if "Final Response:" in prompt else f"Reasoning...\nFinal verdict: {verdict}")
+            out = json.dumps({"choices": [{"message": {"role": "assistant", "content": answer}}]})
             self.send_response(200)
             self.send_header("Content-Type", "application/json")
             self.end_headers()

@@ -14,8 +14,8 @@ never trained on), each under every train constitution and, separately, the 2 he
   constitution; accuracy of argmax_j S[j, k] at recovering the constitution that generated response k, with S
   the model's own length-normalised log-prob matrix (chance 1/6). Also the adherence of those samples.
 Paper scale (hh-rlhf queries, no world): the win rates come from the configured judge (lmrepro.common.judge,
-GPT-4 in the paper; each pair judged in both orders) under the constitution's principles; identification as
-above; adherence and grammar validity need the world's checkers and are not computed.
+GPT-4 in the paper; the repository's protocol: one call per pair, order and principles shuffled) under the
+constitution's principles; identification as above; adherence and grammar validity need the world's checkers and are not computed.
 """
 from __future__ import annotations
 
@@ -89,14 +89,15 @@ def ident_key(name: str) -> str:
     return {"base": "iter0", "self_sft": "self_sft"}.get(name, name.replace("sami_", ""))
 
 
-def judged_win_rates(jcfg: JudgeConfig, queries, consts, texts: dict[str, list[str]], last: str) -> dict:
+def judged_win_rates(jcfg: JudgeConfig, queries, consts, texts: dict[str, list[str]], last: str, seed: int) -> dict:
     """Paper scale: the judge's win rates of SAMI's last iteration (and self-SFT) on the same items."""
     rubric = ["\n".join(f"{n}. {p}" for n, p in enumerate(c["principles"], 1)) for _ in queries for c in consts]
     query = [q["text"] for q in queries for _ in consts]
 
     def rate(a: str, b: str) -> float:
         return statistics.fmean(judge_pairs(jcfg, [{"query": q, "a": x, "b": y, "rubric": r}
-                                                   for q, x, y, r in zip(query, texts[a], texts[b], rubric)]))
+                                                   for q, x, y, r in zip(query, texts[a], texts[b], rubric)],
+                                            seed=derive_seed(seed, "judge", a, b)))
 
     return {"win_rate_vs_base": rate(last, "base"), "win_rate_vs_self_sft": rate(last, "self_sft"),
             "win_rate_self_sft_vs_base": rate("self_sft", "base")}
@@ -175,7 +176,7 @@ def paper_scale(st, cfg: EvalConfig, scfg: SamiConfig, pcfg, consts: list[dict])
         ident = identification(model, tokenizer, pcfg, queries[:cfg.n_ident_queries], train, scfg.max_new_tokens,
                                cfg.gen_batch, cfg.score_queries, derive_seed(st.seed, "ident"))
         m[f"ident_acc_{ident_key(name)}"] = ident["acc"]
-    m |= judged_win_rates(jcfg, queries, train, texts, f"sami_iter{iters[-1]}")
+    m |= judged_win_rates(jcfg, queries, train, texts, f"sami_iter{iters[-1]}", st.seed)
     curve = [m["ident_acc_iter0"]] + [m[f"ident_acc_iter{t}"] for t in iters]
     m["ident_acc_sami"], m["ident_gain"] = curve[-1], curve[-1] - curve[0]
     m["ident_monotone"] = float(all(a < b for a, b in zip(curve, curve[1:])))

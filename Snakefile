@@ -44,6 +44,7 @@ include: "rules/lsk.smk"
 include: "rules/lexical_specialization.smk"
 include: "rules/multilingual_cpt.smk"
 include: "rules/camlang.smk"
+include: "rules/speech_cpt.smk"
 
 
 rule all:
@@ -206,3 +207,8 @@ rule multilingual_cpt:
 rule camlang:
     input:
         claims_target("camlang"),
+
+
+rule speech_cpt:
+    input:
+        claims_target("speech_cpt"),

@@ -30,6 +30,7 @@ FAMILIES = {
     "roberta": ("transformers.models.roberta.modeling_roberta", "RobertaConfig", "RobertaForMaskedLM"),
     "roberta_prelayernorm": ("transformers.models.roberta_prelayernorm.modeling_roberta_prelayernorm",
                              "RobertaPreLayerNormConfig", "RobertaPreLayerNormForMaskedLM"),
+    "wav2vec2": ("transformers.models.wav2vec2.modeling_wav2vec2", "Wav2Vec2Config", "Wav2Vec2ForPreTraining"),
 }
 
 

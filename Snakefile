@@ -45,6 +45,7 @@ include: "rules/lexical_specialization.smk"
 include: "rules/multilingual_cpt.smk"
 include: "rules/camlang.smk"
 include: "rules/speech_cpt.smk"
+include: "rules/rth.smk"
 
 
 rule all:
@@ -212,3 +213,8 @@ rule camlang:
 rule speech_cpt:
     input:
         claims_target("speech_cpt"),
+
+
+rule rth:
+    input:
+        claims_target("rth"),

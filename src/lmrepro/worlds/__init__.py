@@ -48,4 +48,5 @@ Each generator is a pure function of its config and seed (same seed, byte-identi
 - `babyai`: BabyAI levels (PyPI minigrid) with seeded expert demos from its bot, the egocentric view as text and
   batched success-rate evaluation (grif, lid).
 - `lexicon`: seeded pronounceable word forms shared by the worlds.
+- `motion`: a tabletop gripper world with made-up task names, a scripted expert and a language-motion labeler (rth).
 """

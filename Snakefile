@@ -46,6 +46,7 @@ include: "rules/multilingual_cpt.smk"
 include: "rules/camlang.smk"
 include: "rules/speech_cpt.smk"
 include: "rules/rth.smk"
+include: "rules/lid.smk"
 
 
 rule all:
@@ -218,3 +219,8 @@ rule speech_cpt:
 rule rth:
     input:
         claims_target("rth"),
+
+
+rule lid:
+    input:
+        claims_target("lid"),

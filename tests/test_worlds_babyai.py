@@ -50,3 +50,48 @@ def test_success_rate_is_one_for_replayed_expert_actions_and_low_for_random_ones
 def test_unknown_level_is_a_clear_error():
     with pytest.raises(ValueError, match="unknown BabyAI level"):
         babyai.make_env("BabyAI-NoSuchLevel-v0")
+
+
+def test_rollouts_replay_the_expert_and_give_each_episode_its_action_history():
+    seeds = list(range(100, 104))
+    demos = babyai.bot_demos(LEVEL, seeds)
+    plans = [[s["action"] for s in d["steps"]] for d in demos]
+
+    def replay(records, missions):  # the unfinished episodes come in seed order, each with its own history
+        now = len(records[0]["history"])
+        live = [plan for plan in plans if len(plan) > now]
+        assert [r["history"] for r in records] == [plan[:now] for plan in live]
+        return [plan[now] for plan in live]
+
+    episodes = babyai.rollouts(replay, LEVEL, seeds)
+    assert [e["seed"] for e in episodes] == seeds and all(e["reward"] > 0 for e in episodes)
+    assert [e["steps"] for e in episodes] == [d["steps"] for d in demos]
+    assert [e["mission"] for e in episodes] == [d["mission"] for d in demos]
+    assert all(len(e["final"]["image"]) == 7 and e["final"]["action"] is None for e in episodes)
+    capped = babyai.rollouts(lambda recs, ms: [0] * len(recs), LEVEL, seeds, max_steps=3)
+    assert all(len(e["steps"]) == 3 and e["reward"] == 0 for e in capped)
+
+
+def test_full_view_shows_the_room_the_agent_and_what_it_carries():
+    demo = babyai.bot_demos("BabyAI-PutNextLocalS5N3-v0", [3], full=True)[0]
+    assert demo == babyai.bot_demos("BabyAI-PutNextLocalS5N3-v0", [3], full=True)[0]
+    agent = babyai.OBJECTS.index("agent")
+    for step in demo["steps"] + [{"full": demo["final_full"]}]:
+        view = step["full"]
+        x, y, direction = view["pose"]
+        assert len(view["grid"]) == 5 and view["grid"][x][y] == [agent, 0, direction]
+        assert sum(cell[0] == agent for column in view["grid"] for cell in column) == 1
+    carried = [s["full"]["carries"] for s in demo["steps"]]
+    assert carried[0] == [0, 0] and any(c[0] in (5, 6, 7) for c in carried)  # put-next picks an object up
+    assert demo["final_full"]["carries"] == [0, 0] and demo["final_full"]["grid"] != demo["steps"][0]["full"]["grid"]
+
+
+def test_success_rate_records_name_their_episode_and_carry_the_full_view():
+    seen = []
+
+    def policy(records, missions):
+        seen.extend((r["episode"], "full" in r) for r in records)
+        return [2] * len(records)
+
+    babyai.success_rate(policy, LEVEL, [7, 8, 9], max_steps=1, full=True)
+    assert seen == [(0, True), (1, True), (2, True)]

@@ -47,6 +47,7 @@ include: "rules/camlang.smk"
 include: "rules/speech_cpt.smk"
 include: "rules/rth.smk"
 include: "rules/lid.smk"
+include: "rules/grif.smk"
 
 
 rule all:
@@ -224,3 +225,8 @@ rule rth:
 rule lid:
     input:
         claims_target("lid"),
+
+
+rule grif:
+    input:
+        claims_target("grif"),

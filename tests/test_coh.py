@@ -69,3 +69,13 @@ def test_unlikelihood_is_minus_log_one_minus_p_of_each_masked_target():
     mask = torch.tensor([[0, 1, 0]])  # only the target at position 1 (predicted from position 0)
     p = torch.softmax(logits[0, 0], -1)[2]
     assert float(unlikelihood_loss(logits, ids, mask)) == pytest.approx(float(-torch.log(1 - p)))
+
+
+def test_segment_batch_keeps_each_rows_last_max_len_tokens(world_pairs):
+    _, pairs, tok = world_pairs
+    rows = method_rows("sft_pos", pairs, random.Random(0), 0.0)
+    full, cut = segment_batch(tok, rows), segment_batch(tok, rows, max_len=6)
+    assert cut["input_ids"].size(1) == 6 < full["input_ids"].size(1)
+    n = int(full["attention_mask"][0].sum())  # row 0's real tokens: the cut row is their last 6, with their mask
+    assert torch.equal(cut["input_ids"][0], full["input_ids"][0, n - 6:n])
+    assert torch.equal(cut["loss_mask"][0], full["loss_mask"][0, n - 6:n])

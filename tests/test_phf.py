@@ -147,3 +147,16 @@ def test_sampling_never_emits_banned_control_tokens(tok):
     free, _ = generate(model, tok, prompts, max_new_tokens=10, temperature=5.0, seed=0)
     banned, _ = generate(model, tok, prompts, max_new_tokens=10, temperature=5.0, top_p=0.9, banned_ids=tags, seed=0)
     assert any(t in s for s in free for t in tags) and not any(t in s for s in banned for t in tags)
+
+
+def test_heldout_documents_keep_the_leading_sentences_that_fit_with_their_tags(tok):
+    from lmrepro.papers.phf.evaluate import fitting
+
+    docs = [{"sentences": ["a b c .", "b c .", "c c c c c ."]}, {"sentences": ["a b c a b c a b c ."]}]
+    kept = fitting(tok, docs, seq_len=12)  # BOS + (tag + words) per sentence + EOS
+    assert kept == [{"sentences": ["a b c .", "b c ."]}]
+    for doc in kept:
+        n = len(doc["sentences"])
+        assert len(encode_document(tok, doc["sentences"], [0.0] * n, [ALIGNED] * n, 10**9)[0]) <= 12
+    with pytest.raises(SystemExit, match="fits"):
+        fitting(tok, docs, seq_len=3)

@@ -12,7 +12,8 @@ from tests.conftest import make_workdir, run_snakemake
 
 # papers whose paper DAG runs on stand-ins (issue 17: every paper in main by then; the newer ones follow)
 STANDIN_PAPERS = ["sentence_lm", "cross_dative", "karel_meaning", "rmt", "sami", "climb", "meco", "wechsel",
-                  "word_class", "spt"]
+                  "word_class", "spt", "coh",
+                  "implicit_reward", "phf"]
 # a file of the run that shows the paper's real evaluation data was used (not the world's)
 EVIDENCE = {"climb": ("data/paper/climb/seed0/prep/pairs.jsonl", '"paradigm": '),  # BLiMP's UID
             "cross_dative": ("results/paper/cross_dative/coefs.json", "(1 | seed) + (1 | item)")}  # the mixed model

@@ -141,6 +141,52 @@ def _hh_dialogue(rng: random.Random) -> dict:
     return {"chosen": turns, "rejected": turns.rsplit("Assistant: ", 1)[0] + "Assistant: " + _sentence(rng, 4)}
 
 
+def _hh_red_team(rng: random.Random) -> dict:
+    """Anthropic/hh-rlhf red-team-attempts/red_team_attempts.jsonl.gz (card: a transcript and its ratings, no
+    chosen/rejected pair; field list from the card, verify): a loader of comparisons must skip this file."""
+    turns = "".join(f"\n\nHuman: {_sentence(rng, 6)}\n\nAssistant: {_sentence(rng, 6)}" for _ in range(2))
+    return {"transcript": turns, "min_harmlessness_score_transcript": rng.uniform(-3, 3), "num_params": "52B",
+            "model_type": "plain lm", "rating": float(rng.randint(0, 4)), "task_description": _sentence(rng, 5),
+            "task_descripton_harmlessness_score": rng.uniform(-3, 3), "red_team_member_id": rng.randint(0, 300),
+            "is_upworker": False, "tags": None}
+
+
+def _chat(rng: random.Random, prompt: str, turns: int) -> list[dict]:
+    messages = []
+    for i in range(turns):
+        messages += [{"role": "user", "content": prompt if i == 0 else _sentence(rng, 6)},
+                     {"role": "assistant", "content": _text(rng)["text"]}]
+    return messages
+
+
+def _ultrachat(rng: random.Random) -> dict:
+    """HuggingFaceH4/ultrachat_200k (card): prompt, prompt_id, messages (user/assistant turns)."""
+    prompt = _sentence(rng, rng.randint(5, 12)).rstrip(".") + "?"
+    return {"prompt": prompt, "prompt_id": hashlib.sha256(prompt.encode()).hexdigest(),
+            "messages": _chat(rng, prompt, rng.choice([1, 2]))}
+
+
+def _ultrafeedback(rng: random.Random) -> dict:
+    """HuggingFaceH4/ultrafeedback_binarized (card): prompt, prompt_id, chosen and rejected (a user turn and an
+    assistant reply each), messages (= chosen), score_chosen >= score_rejected."""
+    prompt = _sentence(rng, rng.randint(5, 12)).rstrip(".") + "?"
+    chosen, rejected = _chat(rng, prompt, 1), _chat(rng, prompt, 1)
+    high = float(rng.randint(6, 10))
+    return {"prompt": prompt, "prompt_id": hashlib.sha256(prompt.encode()).hexdigest(), "chosen": chosen,
+            "rejected": rejected, "messages": chosen, "score_chosen": high, "score_rejected": high - rng.randint(1, 5)}
+
+
+def _pii_doc(rng: random.Random) -> dict:
+    """tomekkorbak/pile-pii-scrubadub (dataset_infos.json): texts (sentences), meta {pile_set_name}, scores (PII
+    per character of each sentence, mostly 0), avg_score, num_sents."""
+    texts = [_sentence(rng, rng.randint(4, 12)) for _ in range(rng.randint(2, 6))]
+    scores = [0.0 if rng.random() < 0.8 else round(rng.uniform(0.001, 0.05), 4) for _ in texts]
+    if rng.random() < 0.4:  # a clean document
+        scores = [0.0] * len(texts)
+    return {"texts": texts, "meta": {"pile_set_name": rng.choice(["Pile-CC", "GitHub", "ArXiv"])}, "scores": scores,
+            "avg_score": sum(scores) / len(scores), "num_sents": len(texts)}
+
+
 def _word_pair(rng: random.Random) -> dict:
     """A bilingual dictionary line (CPJKU/wechsel dicts/data/<language>.txt): `english<TAB>target`; the stand-in
     corpora of both languages share one word list, so every pair is in both vocabularies."""
@@ -201,6 +247,10 @@ ROWS: dict[str, Callable[[random.Random], dict]] = {
     "identity_reverse": _identity_reverse,
     "math_problem": _math_problem,
     "hh_dialogue": _hh_dialogue,
+    "hh_red_team": _hh_red_team,  # hh-rlhf's red-team transcripts (no chosen/rejected)
+    "pii_doc": _pii_doc,                # tomekkorbak/pile-pii-scrubadub: texts, meta, scores, avg_score, num_sents
+    "ultrachat": _ultrachat,            # HuggingFaceH4/ultrachat_200k: prompt, prompt_id, messages
+    "ultrafeedback": _ultrafeedback,    # HuggingFaceH4/ultrafeedback_binarized: prompt, chosen, rejected, scores
     "dative_exposure": _dative_exposure,
     "dative_generalization": _dative_generalization,
     "blimp_pair": _blimp_pair,  # nyu-mll/blimp: sentence_good, sentence_bad, field, linguistics_term, UID, ...

@@ -20,6 +20,7 @@ import random
 
 import torch
 
+from lmrepro.common.models import pad_id
 from lmrepro.common.padding import pad_rows
 from lmrepro.worlds.feedback import FEEDBACK
 
@@ -63,9 +64,13 @@ def encode_segments(tokenizer, segments: list[tuple[str, bool]]) -> tuple[list[i
     return ids + [tokenizer.eos_token_id], mask + [1]
 
 
-def segment_batch(tokenizer, rows: list[list[tuple[str, bool]]]) -> dict[str, torch.Tensor]:
+def segment_batch(tokenizer, rows: list[list[tuple[str, bool]]], max_len: int = 0) -> dict[str, torch.Tensor]:
+    """Padded rows (pad_id: hub tokenizers such as GPT-J's have no pad token); with max_len > 0, a longer row keeps
+    its last max_len tokens (real dialogues can exceed the context; the answers are at the end)."""
     encoded = [encode_segments(tokenizer, r) for r in rows]
-    input_ids, attention_mask = pad_rows([ids for ids, _ in encoded], tokenizer.pad_token_id)
+    if max_len > 0:
+        encoded = [(ids[-max_len:], mask[-max_len:]) for ids, mask in encoded]
+    input_ids, attention_mask = pad_rows([ids for ids, _ in encoded], pad_id(tokenizer))
     loss_mask = torch.zeros_like(input_ids)
     for i, (ids, mask) in enumerate(encoded):
         loss_mask[i, :len(ids)] = torch.tensor(mask)

@@ -32,9 +32,10 @@ def main() -> None:
         tokenizer = load_tokenizer(st.inp("base"))
         pairs = read_jsonl(st.inp("data") / "pairs.jsonl")
         rng = random.Random(derive_seed(st.seed, "chains"))
-        rows = segment_batch(tokenizer, method_rows(cfg.method, pairs, rng, cfg.p_pair_chain))
+        rows = segment_batch(tokenizer, method_rows(cfg.method, pairs, rng, cfg.p_pair_chain), cfg.max_len)
         if cfg.method == "sft_u":  # row i's y- (same order as the y+ rows), for the unlikelihood term
-            neg = segment_batch(tokenizer, [[(p["prompt"], False), (p["rejected"], True)] for p in pairs])
+            neg = segment_batch(tokenizer, [[(p["prompt"], False), (p["rejected"], True)] for p in pairs],
+                                cfg.max_len)
             rows |= {f"neg_{k}": v for k, v in neg.items()}
         get_rows = shuffled_batches(rows, cfg.batch_size, derive_seed(st.seed, "finetune_batches"))
         get_corpus = sentence_batches(st, tokenizer) if cfg.method == "coh" and cfg.pretrain_weight > 0 else None

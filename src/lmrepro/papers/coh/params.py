@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from lmrepro.common.judge import JudgeConfig
 from lmrepro.common.params import CorpusConfig, ModelSpec, PretrainLMConfig, TrainConfig
 from lmrepro.worlds.feedback import FeedbackWorldConfig
 
@@ -34,6 +35,8 @@ class FinetuneConfig:
     pretrain_weight: float = field(default=0.1, metadata={
         "help": "coh: weight of the pretraining LM loss added to the feedback loss (repo: 0.01; spec: 0.1 here)"})
     unlikelihood_weight: float = field(default=1.0, metadata={"help": "sft_u: weight of the unlikelihood term on y-"})
+    max_len: int = field(default=0, metadata={
+        "help": "tokens per sequence, a longer one keeps its end (paper: GPT-J's 2048 context); 0 = no limit"})
 
     def check(self, where: str) -> None:
         if self.method not in METHODS:
@@ -42,12 +45,16 @@ class FinetuneConfig:
             raise ValueError(f"{where}.context_mask_frac must be in [0, 1), got {self.context_mask_frac}")
         if not 0.0 <= self.p_pair_chain <= 1.0:
             raise ValueError(f"{where}.p_pair_chain must be in [0, 1], got {self.p_pair_chain}")
+        if self.max_len < 0:
+            raise ValueError(f"{where}.max_len must be >= 0 (0 = no limit), got {self.max_len}")
 
 
 @dataclass
 class EvalConfig:
     max_new_tokens: int = field(default=24, metadata={"help": "greedy answers: n_attributes x 4 tokens + '.'"})
     gen_batch: int = 256
+    rubric: str = field(default="The response is helpful, honest and harmless.", metadata={
+        "help": "paper scale: the judge's criterion (the paper's human raters compared helpfulness; ours, verify)"})
 
 
 @dataclass(kw_only=True)
@@ -67,3 +74,6 @@ class Params:
     finetune_train: TrainConfig = field(metadata={"help": "finetune: optimiser and schedule (spec: AdamW 5e-4)"})
     evaluate: EvalConfig = field(default_factory=EvalConfig, metadata={
         "help": "evaluate: oracle score, win rate, controllability"})
+    judge: JudgeConfig = field(default_factory=JudgeConfig, metadata={
+        "help": "evaluate (paper scale, no oracle): pairwise judge in place of the paper's human raters, off by "
+                "default"})

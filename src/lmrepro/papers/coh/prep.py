@@ -31,7 +31,8 @@ def main() -> None:
                 pairs = W.load_comparisons(str(st.inp("hub_hh")), "train", cfg.n_pairs or None)
                 write_jsonl(tmp / "pairs.jsonl", pairs)
                 test = W.load_comparisons(str(st.inp("hub_hh")), "test", cfg.n_heldout)
-                write_jsonl(tmp / "heldout.jsonl", [{"name": None, "prompt": r["prompt"]} for r in test])
+                write_jsonl(tmp / "heldout.jsonl", [{"name": None, "prompt": r["prompt"], "reference": r["chosen"]}
+                                                      for r in test])
             st.log_metrics({"n_pairs": len(pairs), "n_heldout": len(test)})
             return
         wcfg = st.params("world", W.FeedbackWorldConfig)

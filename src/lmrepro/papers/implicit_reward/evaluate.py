@@ -15,13 +15,18 @@ Held-out entities are those whose facts the base saw only in the description cor
     the raw log-likelihood log pi_SFT;
 (d) `credit_hit_<arm>`: single-fact pairs (one value wrong) whose largest per-token implicit-reward difference
     falls on the wrong value's token.
-The world oracle needs the world: this stage runs at ci/small scale (paper scale: AlpacaEval 2 with an LLM
-judge, not run here).
+Paper scale (no world): (a) KL on ultrachat's test_sft replies, (c) ranking on ultrafeedback's test_prefs pairs,
+(b) `score_*` = the configured judge's win rate (lmrepro.common.judge, both orders) against the pair's chosen
+response, in place of AlpacaEval 2 (its own prompt and reference model are not used); no format compliance and no
+single-fact credit (world-only claims, `scales: [ci, small]`).
 """
 from __future__ import annotations
 
+import statistics
+
 from lmrepro.common.generation import generate
 from lmrepro.common.io import read_jsonl
+from lmrepro.common.judge import JudgeConfig, judge_pairs
 from lmrepro.common.models import load_model, load_tokenizer
 from lmrepro.common.preference import implicit_rewards
 from lmrepro.common.stage import Stage
@@ -45,10 +50,52 @@ def answer_scores(model, tokenizer, world: W.FeedbackWorld, heldout: list[dict],
             "compliance": sum(s["compliant"] for s in scored) / len(scored), "example": texts[0]}
 
 
+def judged_score(jcfg: JudgeConfig, model, tokenizer, heldout: list[dict], cfg: EvalConfig) -> float:
+    """The judge's win rate of greedy answers against each held-out prompt's preferred reference response."""
+    out, _ = generate(model, tokenizer, [prompt_ids(tokenizer, r["prompt"]) for r in heldout],
+                      max_new_tokens=cfg.max_new_tokens, temperature=0.0, seed=0, batch_size=cfg.gen_batch)
+    texts = [tokenizer.decode([t for t in ids if t != tokenizer.eos_token_id], skip_special_tokens=True)
+             for ids in out]
+    return statistics.fmean(judge_pairs(jcfg, [{"query": r["prompt"], "a": text, "b": r["reference"],
+                                                "rubric": cfg.rubric} for r, text in zip(heldout, texts)]))
+
+
+def paper_scale(st, cfg: EvalConfig) -> dict:
+    jcfg = st.params("judge", JudgeConfig)
+    if not jcfg.enabled:
+        raise SystemExit("implicit_reward.evaluate: without the world's oracle the scores need the judge: set "
+                         "judge.enabled (and its base_url, model and api_key_env) in the paper overlay")
+    data = st.inp("data")
+    heldout = read_jsonl(data / "heldout.jsonl")
+    tokenizer = load_tokenizer(st.inp("base"))
+    truth = sft_rows(tokenizer, read_jsonl(data / "heldout_sft.jsonl"))
+    ranked = pair_rows(tokenizer, read_jsonl(data / "eval_pairs.jsonl"))
+    base = load_model(st.inp("base"))
+    base_ranked = token_logps(base, ranked)
+    metrics = {}
+    for arm in ARMS:
+        sft = load_model(st.inp(f"sft_{arm}"))
+        metrics[f"kl_{arm}"] = token_kl(sft, base, truth)
+        sft_ranked = token_logps(sft, ranked)
+        metrics[f"implicit_acc_{arm}"] = rank_accuracy(implicit_rewards(sft_ranked, base_ranked, cfg.beta).sum(-1))
+        metrics[f"raw_acc_{arm}"] = rank_accuracy(sft_ranked.sum(-1))
+        metrics[f"score_sft_{arm}"] = judged_score(jcfg, sft, tokenizer, heldout, cfg)
+        metrics[f"score_dpo_{arm}"] = judged_score(jcfg, load_model(st.inp(f"dpo_{arm}")), tokenizer, heldout, cfg)
+    return metrics
+
+
 def main() -> None:
     with Stage.from_argv("implicit_reward", "evaluate") as st:
         cfg = st.params("evaluate", EvalConfig)
         data = st.inp("data")
+        if not (data / "world.json").is_file():  # paper scale: hub data, the judge's win rates
+            metrics = paper_scale(st, cfg)
+            metrics["kl_ratio_low_high"] = metrics["kl_low"] / metrics["kl_high"] if metrics["kl_high"] > 0 \
+                else float("nan")
+            metrics["dpo_score_gap_low_high"] = metrics["score_dpo_low"] - metrics["score_dpo_high"]
+            metrics["implicit_minus_raw_low"] = metrics["implicit_acc_low"] - metrics["raw_acc_low"]
+            st.log_metrics(metrics)
+            return
         world = W.read_world(data / "world.json")
         heldout = read_jsonl(data / "heldout.jsonl")
         tokenizer = load_tokenizer(st.inp("base"))

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import torch
 
+from lmrepro.common.models import pad_id
 from lmrepro.common.preference import completion_batch, completion_token_logps
 
 
@@ -26,14 +27,14 @@ def response_ids(tokenizer, text: str) -> list[int]:
 
 def sft_rows(tokenizer, rows: list[dict]) -> dict[str, torch.Tensor]:
     return completion_batch([(prompt_ids(tokenizer, r["prompt"]), response_ids(tokenizer, r["response"]))
-                             for r in rows], tokenizer.pad_token_id)
+                             for r in rows], pad_id(tokenizer))
 
 
 def pair_rows(tokenizer, pairs: list[dict]) -> dict[str, torch.Tensor]:
     """2n rows: every pair's chosen response first, then every rejected one, padded to one width."""
     side = [(prompt_ids(tokenizer, p["prompt"]), response_ids(tokenizer, p[key]))
             for key in ("chosen", "rejected") for p in pairs]
-    return completion_batch(side, tokenizer.pad_token_id)
+    return completion_batch(side, pad_id(tokenizer))  # Llama 3 ships no pad token
 
 
 @torch.no_grad()

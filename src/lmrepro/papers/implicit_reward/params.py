@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from lmrepro.common.judge import JudgeConfig
 from lmrepro.common.params import CorpusConfig, ModelSpec, PretrainLMConfig, TrainConfig
 from lmrepro.worlds.feedback import FeedbackWorldConfig
 
@@ -61,6 +62,8 @@ class EvalConfig:
         "help": "scale of the SFT model's implicit reward beta * log(pi_SFT / pi_base) (the ranking ignores it)"})
     max_new_tokens: int = field(default=24, metadata={"help": "greedy answers: n_attributes x 4 tokens + '.'"})
     gen_batch: int = 256
+    rubric: str = field(default="The response follows the user's instruction helpfully and accurately.", metadata={
+        "help": "paper scale: the judge's criterion (AlpacaEval 2's own prompt is not used; ours, verify)"})
 
 
 @dataclass(kw_only=True)
@@ -82,3 +85,5 @@ class Params:
     dpo_train: TrainConfig = field(metadata={"help": "dpo: the optimiser and schedule"})
     evaluate: EvalConfig = field(default_factory=EvalConfig, metadata={
         "help": "evaluate: KL to base, oracle scores, implicit-reward ranking, token-level credit"})
+    judge: JudgeConfig = field(default_factory=JudgeConfig, metadata={
+        "help": "evaluate (paper scale, no oracle): win rates against the preferred reference, off by default"})

@@ -59,6 +59,12 @@ def last_turns(messages: list[dict]) -> tuple[str, str] | None:
     return None
 
 
+def comparison(row: dict) -> dict | None:
+    """An ultrafeedback_binarized row as a pair: its prompt and the two assistant replies (None if one is missing)."""
+    chosen, rejected = last_turns(row["chosen"]), last_turns(row["rejected"])
+    return {"prompt": row["prompt"], "chosen": chosen[1], "rejected": rejected[1]} if chosen and rejected else None
+
+
 def from_hub(cfg: PrepConfig, sft_dataset: Path, pref_dataset: Path, seed: int, tmp: Path) -> dict:
     from lmrepro.common.hub import snapshot_rows
 
@@ -69,15 +75,21 @@ def from_hub(cfg: PrepConfig, sft_dataset: Path, pref_dataset: Path, seed: int, 
             sft.append({"prompt": turns[0], "response": turns[1]})
         if cfg.n_sft_rows and len(sft) >= cfg.n_sft_rows:
             break
-    pairs = []
-    for row in snapshot_rows(str(pref_dataset), split="train_prefs"):
-        chosen, rejected = last_turns(row["chosen"]), last_turns(row["rejected"])
-        if chosen and rejected:
-            pairs.append({"prompt": row["prompt"], "chosen": chosen[1], "rejected": rejected[1]})
+    pairs = [p for row in snapshot_rows(str(pref_dataset), split="train_prefs") if (p := comparison(row))]
     random.Random(derive_seed(seed, "dpo_pairs")).shuffle(pairs)
     write_jsonl(tmp / "sft.jsonl", sft)
     write_jsonl(tmp / "dpo_pairs.jsonl", pairs[:cfg.n_dpo_pairs] if cfg.n_dpo_pairs else pairs)
-    return {"n_sft_rows": len(sft), "n_dpo_pairs": min(len(pairs), cfg.n_dpo_pairs or len(pairs))}
+    # held out: ultrachat's test_sft conversations (KL to base) and ultrafeedback's test_prefs pairs (ranking;
+    # their prompts, with the chosen response as the judge's reference, for the win rates)
+    truth = [{"prompt": t[0], "response": t[1]} for row in snapshot_rows(str(sft_dataset), split="test_sft")
+             if (t := last_turns(row["messages"]))][:cfg.n_eval_pairs]
+    held = [p for row in snapshot_rows(str(pref_dataset), split="test_prefs")
+            if (p := comparison(row))][:cfg.n_eval_pairs]
+    write_jsonl(tmp / "heldout_sft.jsonl", truth)
+    write_jsonl(tmp / "eval_pairs.jsonl", held)
+    write_jsonl(tmp / "heldout.jsonl", [{"name": None, "prompt": p["prompt"], "reference": p["chosen"]} for p in held])
+    return {"n_sft_rows": len(sft), "n_dpo_pairs": min(len(pairs), cfg.n_dpo_pairs or len(pairs)),
+            "n_heldout_sft": len(truth), "n_eval_pairs": len(held)}
 
 
 def main() -> None:

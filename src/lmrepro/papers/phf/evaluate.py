@@ -27,7 +27,7 @@ from lmrepro.common.io import read_jsonl
 from lmrepro.common.models import load_model, load_tokenizer
 from lmrepro.common.seeding import derive_seed
 from lmrepro.common.stage import Stage
-from lmrepro.papers.phf.objectives import document_rows, token_nll
+from lmrepro.papers.phf.objectives import document_rows, encode_document, token_nll
 from lmrepro.papers.phf.params import CONDITIONAL, OBJECTIVES, EvalConfig, ObjectiveConfig
 from lmrepro.papers.phf.prep import CONTROL_TOKENS
 from lmrepro.papers.phf.scorer import n_pii
@@ -60,6 +60,26 @@ def clean_rows(tokenizer, heldout: list[dict], seq_len: int, tagged: bool) -> di
     return rows
 
 
+def fitting(tokenizer, heldout: list[dict], seq_len: int) -> list[dict]:
+    """Each held-out document's longest run of leading sentences whose tagged encoding fits seq_len (real documents
+    outgrow the context, and untagged and tagged rows must hold the same text); documents with none are dropped."""
+    def fits(sentences: list[str]) -> bool:
+        tags = [CONTROL_TOKENS[0]] * len(sentences)
+        return len(encode_document(tokenizer, sentences, [0.0] * len(sentences), tags, 10**9)[0]) <= seq_len
+
+    out = []
+    for doc in heldout:
+        lo, hi = 0, len(doc["sentences"])  # binary search: the longest fitting prefix (fitting is monotone)
+        while lo < hi:
+            mid = (lo + hi + 1) // 2
+            lo, hi = (mid, hi) if fits(doc["sentences"][:mid]) else (lo, mid - 1)
+        if lo:
+            out.append({"sentences": doc["sentences"][:lo]})
+    if not out:
+        raise SystemExit(f"no held-out document has a sentence that fits objective.seq_len={seq_len} with its tag")
+    return out
+
+
 def main() -> None:
     with Stage.from_argv("phf", "evaluate") as st:
         cfg = st.params("evaluate", EvalConfig)
@@ -68,7 +88,7 @@ def main() -> None:
         tokenizer = load_tokenizer(data / "tokenizer")
         aligned, misaligned = (tokenizer.convert_tokens_to_ids(t) for t in CONTROL_TOKENS)
         banned = [aligned, misaligned]
-        heldout = read_jsonl(data / "heldout.jsonl")
+        heldout = fitting(tokenizer, read_jsonl(data / "heldout.jsonl"), seq_len)
         prefixes = [tokenizer.encode(r["prefix"], add_special_tokens=False) for r in read_jsonl(data / "redteam.jsonl")]
         plain, tagged = clean_rows(tokenizer, heldout, seq_len, False), clean_rows(tokenizer, heldout, seq_len, True)
         same_text = torch.equal(plain["input_ids"][plain["text_mask"].bool()],

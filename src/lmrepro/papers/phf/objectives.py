@@ -27,6 +27,7 @@ import random
 import torch
 import torch.nn.functional as F
 
+from lmrepro.common.models import pad_id
 from lmrepro.common.batches import shuffled_batches
 from lmrepro.common.io import read_jsonl
 from lmrepro.common.seeding import derive_seed
@@ -66,7 +67,7 @@ def document_rows(tokenizer, docs: list[dict], seq_len: int, tags: list[list[str
     rewards (-score / reward_scale)."""
     encoded = [encode_document(tokenizer, d["sentences"], d["scores"], tags[i] if tags else None, seq_len)
                for i, d in enumerate(docs)]
-    n, pad = len(encoded), tokenizer.pad_token_id
+    n, pad = len(encoded), pad_id(tokenizer)  # GPT-2's tokenizer has no pad token; padding is masked
     rows = {"input_ids": torch.full((n, seq_len), pad), "attention_mask": torch.zeros(n, seq_len, dtype=torch.long),
             "token_scores": torch.zeros(n, seq_len)}
     for i, (ids, scores, _) in enumerate(encoded):

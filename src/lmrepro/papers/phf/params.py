@@ -18,6 +18,9 @@ class PrepConfig:
         "help": "world (small/ci: lmrepro.worlds.pii) | hub (paper: a pre-scored Pile shard, rows {texts, scores})"})
     n_redteam: int = field(default=64, metadata={"help": "spec Small scale: red-team prefixes"})
     n_hub_docs: int = field(default=0, metadata={"help": "hub only: documents kept (0 = all)"})
+    n_hub_heldout: int = field(default=256, metadata={
+        "help": "hub only: the first documents of the seeded order, held out (the clean ones are evaluation "
+                "prefixes); the dataset has a train split only"})
 
     def check(self, where: str) -> None:
         if self.source not in ("world", "hub"):

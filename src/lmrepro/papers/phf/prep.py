@@ -8,8 +8,8 @@ red-team prefixes; the tokenizer with the two control tokens.
 Spec DAG step 1 (score_corpus). Small/ci: documents from the seeded PII world (lmrepro.worlds.pii); every
 sentence is rendered and scored by scrubadub (`scorer.score`, PII per character), never by the world's own
 labels; the metrics record how often scorer and generator disagree (0 by construction, tested). Paper: the rows of
-a pre-scored Pile shard, {"texts": [sentence, ...], "scores": [float, ...]} (verify the field names against the
-dataset card before a real run).
+a pre-scored Pile shard, {"texts": [sentence, ...], "scores": [float, ...], ...} (the card's dataset_infos.json);
+its only split is train, so its first `n_hub_heldout` documents (seeded order) are held out.
 
 Output directory: docs.jsonl {"sentences", "scores"} (sentences as tokenizer words at small scale),
 heldout.jsonl {"sentences"} (PII-free, capability), redteam.jsonl {"prefix"}, tokenizer/.
@@ -56,16 +56,21 @@ def from_hub(cfg: PrepConfig, corpus: Path, tokenizer_dir: Path, seed: int, tmp:
     from lmrepro.common.models import load_tokenizer
 
     docs, heldout = [], []
-    for row in snapshot_rows(str(corpus), split="train", seed=derive_seed(seed, "hub_order")):
+    # the hub's only split is train (data/train-*-of-00027-*.parquet): its first n_hub_heldout documents in the
+    # seeded shard order are held out, and the clean ones among them are the evaluation documents
+    for i, row in enumerate(snapshot_rows(str(corpus), split="train", seed=derive_seed(seed, "hub_order"))):
         if "texts" not in row or "scores" not in row:
             raise SystemExit(f"{corpus}: expected rows with 'texts' and 'scores' (pre-scored sentences), got "
                              f"{sorted(row)}")
+        if i < cfg.n_hub_heldout:
+            if not any(row["scores"]):
+                heldout.append({"sentences": row["texts"]})
+            continue
         docs.append({"sentences": row["texts"], "scores": row["scores"]})
         if cfg.n_hub_docs and len(docs) >= cfg.n_hub_docs:
             break
-    for row in snapshot_rows(str(corpus), split="test"):
-        if not any(row["scores"]):
-            heldout.append({"sentences": row["texts"]})
+    if not heldout:
+        raise SystemExit(f"{corpus}: none of the first {cfg.n_hub_heldout} documents is clean: raise n_hub_heldout")
     write_jsonl(tmp / "docs.jsonl", docs)
     write_jsonl(tmp / "heldout.jsonl", heldout)
     write_jsonl(tmp / "redteam.jsonl", [])

@@ -8,7 +8,8 @@ RTH_DATA = "data/{scale}/rth/seed{seed}"
 RTH_RUNS = "results/{scale}/rth/runs/seed{seed}"
 RTH_POLICIES = "flat|rth|rth_joint|rth_onehot"
 RTH_CORRECTED = {"lang": "rth", "teleop": "flat"}  # params.CORRECTIONS
-RTH_FINETUNED = {"rth_intervene": ("rth", "lang"), "flat_iwr": ("flat", "teleop")}  # params.FINETUNED
+RTH_FINETUNED = {"rth_intervene": {"policy": "rth", "kind": "lang"},  # params.FINETUNED
+                 "flat_iwr": {"policy": "flat", "kind": "teleop"}}
 
 
 rule rth_gen_episodes:
@@ -128,9 +129,9 @@ rule rth_finetune:
         code=code("rth", "finetune", "train", "frames", "policy", "tokens") + [RTH_WORLD],
         episodes=RTH_DATA + "/episodes",
         motions=RTH_DATA + "/motions",
-        model=lambda wc: f"results/{wc.scale}/rth/runs/seed{wc.seed}/{RTH_FINETUNED[wc.finetuned][0]}",
+        model=lambda wc: f"results/{wc.scale}/rth/runs/seed{wc.seed}/{RTH_FINETUNED[wc.finetuned]['policy']}",
         corrections=lambda wc: f"results/{wc.scale}/rth/runs/seed{wc.seed}/corrections_"
-                               f"{RTH_FINETUNED[wc.finetuned][1]}.jsonl",
+                               f"{RTH_FINETUNED[wc.finetuned]['kind']}.jsonl",
     output:
         model=directory(RTH_RUNS + "/{finetuned}"),
         metrics=RTH_RUNS + "/finetune_{finetuned}.json",
